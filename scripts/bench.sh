@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `npm run bench`: build, then run the benchmark harness (arguments pass through, e.g. --quick).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$(repo_root)"
+require_node
+install_dependencies
+pnpm_cmd exec turbo run build --output-logs=errors-only
+node benchmarks/dist/cli.js "$@"
