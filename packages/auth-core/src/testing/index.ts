@@ -1,4 +1,6 @@
 export { freePort } from './free-port.js';
+export type { TestPostgresServer } from './postgres-server.js';
+export { postgresBinDir, startTestPostgres } from './postgres-server.js';
 export { findProgram, requireProgramOrSkip } from './programs.js';
 export type { TestRedisServer } from './redis-server.js';
 export { redisServerProgram, startTestRedis } from './redis-server.js';

@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlClient } from './sql-client.js';
+
+/**
+ * The embedded default: PostgreSQL compiled to WebAssembly, in process. No server to run,
+ * and the same SQL and migrations as the PostgreSQL path. `:memory:` keeps nothing on disk.
+ */
+export async function openEmbeddedSql(dataDir: string): Promise<SqlClient> {
+  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+  return {
+    storeName: 'users',
+    kind: 'embedded',
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      return (await db.query<Row>(text, [...params])).rows;
+    },
+    transaction<T>(work: (tx: Pick<SqlClient, 'query'>) => Promise<T>): Promise<T> {
+      return db.transaction((tx) =>
+        work({
+          async query<Row>(text: string, params: readonly unknown[] = []) {
+            return (await tx.query<Row>(text, [...params])).rows;
+          },
+        }),
+      );
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,111 @@
+import { AuthError } from '../errors/auth-error.js';
+import { InvalidRequestError } from '../errors/http-problems.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
+import type { AuthStrategy } from '../strategy/auth-strategy.js';
+import type { UserView } from '../strategy/principal.js';
+import type { User, UserRepository } from './user.js';
+import { normalizePassword, normalizeUsername, usernameKey } from './username.js';
+
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+function readCredentials(body: unknown): { username: unknown; password: unknown } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError('body', 'must be a JSON object with username and password');
+  }
+  const { username, password } = body as Record<string, unknown>;
+  if (username === undefined) throw new InvalidRequestError('username', 'is required');
+  if (password === undefined) throw new InvalidRequestError('password', 'is required');
+  return { username, password };
+}
+
+export function toUserView(user: Pick<User, 'id' | 'username'>): UserView {
+  return { id: user.id, username: user.username };
+}
+
+/**
+ * Registration, password checks and account-wide revocation: the user-facing rules of
+ * CONTRACT §2 over a repository, a hasher and a rate limiter. Strategy-agnostic.
+ */
+export class UserAccounts {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly rateLimiter: LoginRateLimiter,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async register(body: unknown): Promise<UserView> {
+    const raw = readCredentials(body);
+    const username = normalizeUsername(raw.username);
+    const password = normalizePassword(raw.password);
+    const user = await this.users.create({ username, passwordHash: await this.hasher.hash(password) });
+    return toUserView(user);
+  }
+
+  /**
+   * The user whose password this is, or `AuthError('invalid_credentials')` — the same refusal,
+   * after the same hashing work, whether the username exists or not.
+   */
+  async verifyLogin(body: unknown, clientAddress: string): Promise<User> {
+    const raw = readCredentials(body);
+    if (typeof raw.username !== 'string') throw new InvalidRequestError('username', 'must be a string');
+    if (typeof raw.password !== 'string') throw new InvalidRequestError('password', 'must be a string');
+    const credentials: Credentials = {
+      username: raw.username.normalize('NFKC'),
+      password: raw.password.normalize('NFKC'),
+    };
+    const key = usernameKey(credentials.username);
+
+    await this.rateLimiter.assertAllowed(key, clientAddress);
+    const user = await this.findLoginCandidate(credentials.username);
+    const valid =
+      user === null
+        ? await this.hasher.burnOneVerification(credentials.password).then(() => false)
+        : await this.hasher.verify(user.passwordHash, credentials.password);
+    if (user === null || !valid) {
+      await this.rateLimiter.recordFailure(key, clientAddress);
+      throw new AuthError('invalid_credentials');
+    }
+    await this.rateLimiter.recordSuccess(key, clientAddress);
+    if (this.hasher.needsRehash(user.passwordHash)) {
+      await this.users.updatePasswordHash(user.id, await this.hasher.hash(credentials.password));
+    }
+    return user;
+  }
+
+  /** A new password ends every credential of the user, in every strategy. */
+  async changePassword(
+    userId: string,
+    newPassword: unknown,
+    strategies: readonly AuthStrategy[],
+  ): Promise<void> {
+    const password = normalizePassword(newPassword);
+    await this.users.updatePasswordHash(userId, await this.hasher.hash(password));
+    await this.revokeEverywhere(userId, strategies);
+  }
+
+  /** Deletion revokes first, so no credential outlives its user even briefly. */
+  async deleteUser(userId: string, strategies: readonly AuthStrategy[]): Promise<boolean> {
+    await this.revokeEverywhere(userId, strategies);
+    return this.users.delete(userId);
+  }
+
+  private async revokeEverywhere(userId: string, strategies: readonly AuthStrategy[]): Promise<void> {
+    await this.users.revokeAllCredentials(userId, new Date(this.now()));
+    for (const strategy of strategies) await strategy.revokeAll(userId);
+  }
+
+  /** Names that cannot be registered cannot log in either; they take the unknown-user path. */
+  private async findLoginCandidate(username: string): Promise<User | null> {
+    try {
+      return await this.users.findByUsername(normalizeUsername(username));
+    } catch (error) {
+      if (error instanceof InvalidRequestError) return null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  LoginRateLimiter,
+  MemoryRevocationList,
+  parseLoginRateLimit,
+  parseRedisUrl,
+  RedisConnection,
+  RedisRevocationList,
+  StoreUnavailableError,
+  TooManyAttemptsError,
+} from '../src/index.js';
+import {
+  redisServerProgram,
+  requireProgramOrSkip,
+  startTestRedis,
+  type TestRedisServer,
+} from '../src/testing/index.js';
+
+describe('parseRedisUrl', () => {
+  it('reads one node, a cluster seed list, and refuses anything else', () => {
+    expect(parseRedisUrl('redis://127.0.0.1:6379')).toEqual({ kind: 'node', url: 'redis://127.0.0.1:6379' });
+    expect(parseRedisUrl('redis+cluster://u:p@127.0.0.1:7000,127.0.0.1:7001')).toEqual({
+      kind: 'cluster',
+      urls: ['redis://u:p@127.0.0.1:7000', 'redis://u:p@127.0.0.1:7001'],
+    });
+    expect(() => parseRedisUrl('http://127.0.0.1')).toThrow(TypeError);
+    expect(() => parseRedisUrl('redis+cluster://')).toThrow(TypeError);
+  });
+});
+
+describe('parseLoginRateLimit', () => {
+  it('reads <attempts>/<seconds> and refuses nonsense', () => {
+    expect(parseLoginRateLimit('10/60')).toEqual({ attempts: 10, windowSeconds: 60 });
+    for (const bad of ['', '10', '0/60', '10/0', '-1/60', 'ten/60']) {
+      expect(() => parseLoginRateLimit(bad)).toThrow(TypeError);
+    }
+  });
+});
+
+describe('MemoryRevocationList', () => {
+  it('remembers an id until its credential expires, then forgets it', async () => {
+    let now = 1_000_000;
+    const list = new MemoryRevocationList({ now: () => now });
+    await list.revoke('jti-1', new Date(now + 5_000));
+    await list.revoke('jti-expired', new Date(now - 1));
+    expect(await list.isRevoked('jti-1')).toBe(true);
+    expect(await list.isRevoked('jti-expired')).toBe(false);
+    expect(list.size).toBe(1);
+    now += 5_001;
+    expect(await list.isRevoked('jti-1')).toBe(false);
+    expect(list.size).toBe(0);
+  });
+
+  it('refuses to grow past its bound instead of dropping revocations', async () => {
+    const list = new MemoryRevocationList({ maxEntries: 2 });
+    const later = new Date(Date.now() + 60_000);
+    await list.revoke('a', later);
+    await list.revoke('b', later);
+    await expect(list.revoke('c', later)).rejects.toBeInstanceOf(RangeError);
+    expect(await list.isRevoked('a')).toBe(true);
+  });
+});
+
+const hasRedis = requireProgramOrSkip(
+  redisServerProgram() !== null,
+  'redis-server',
+  'apt-get install redis-server',
+);
+
+(hasRedis ? describe : describe.skip)('against a real redis-server', () => {
+  let server: TestRedisServer;
+  let redis: RedisConnection;
+
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = new RedisConnection(server.url, { commandTimeoutMs: 500 });
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    await redis.close();
+    await server.stop();
+  });
+
+  it('RedisRevocationList revokes with an expiry Redis enforces', async () => {
+    const list = new RedisRevocationList(redis, 'test:revoked:');
+    await list.revoke('jti-r', new Date(Date.now() + 60_000));
+    expect(await list.isRevoked('jti-r')).toBe(true);
+    expect(await list.isRevoked('other')).toBe(false);
+    const ttl = await redis.command('test:revoked:jti-r', ['PTTL', 'test:revoked:jti-r']);
+    expect(typeof ttl === 'number' && ttl > 0 && ttl <= 60_000).toBe(true);
+  });
+
+  it('LoginRateLimiter shares its counts through Redis', async () => {
+    const limit = { attempts: 2, windowSeconds: 60 };
+    const processA = new LoginRateLimiter(limit, redis);
+    const processB = new LoginRateLimiter(limit, redis);
+    await processA.recordFailure('shared', '::1');
+    await processB.recordFailure('shared', '::1');
+    await expect(processA.assertAllowed('shared', '::1')).rejects.toBeInstanceOf(TooManyAttemptsError);
+  });
+
+  it('fails closed with 503 while Redis is down and recovers by itself', async () => {
+    const list = new RedisRevocationList(redis, 'test:revoked:');
+    await server.stop();
+    const failure = await list.isRevoked('jti-r').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect(failure).toMatchObject({ status: 503, store: 'redis' });
+    expect(await redis.ping()).toBe(false);
+    await server.start();
+    const deadline = Date.now() + 10_000;
+    while (!(await redis.ping()) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    // The restarted server has no persistence: the entry is gone, and the call works again.
+    await expect(list.isRevoked('jti-r')).resolves.toBe(false);
+  }, 20_000);
+});
