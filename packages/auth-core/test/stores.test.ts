@@ -115,3 +115,26 @@ const hasRedis = requireProgramOrSkip(
     await expect(list.isRevoked('jti-r')).resolves.toBe(false);
   }, 20_000);
 });
+
+(hasRedis ? describe : describe.skip)('against a real Redis Cluster of three masters', () => {
+  it('routes revocations by key across slots and shares rate limits', async () => {
+    const { startTestRedisCluster } = await import('../src/testing/index.js');
+    const cluster = await startTestRedisCluster();
+    const redis = new RedisConnection(cluster.url, { commandTimeoutMs: 2_000 });
+    try {
+      await redis.connect();
+      const list = new RedisRevocationList(redis, 'cluster:revoked:');
+      const ids = Array.from({ length: 20 }, (_, index) => `jti-${index}`);
+      for (const id of ids) await list.revoke(id, new Date(Date.now() + 60_000));
+      for (const id of ids) expect(await list.isRevoked(id)).toBe(true);
+      expect(await list.isRevoked('never')).toBe(false);
+      expect(await redis.ping()).toBe(true);
+      const limiter = new LoginRateLimiter({ attempts: 1, windowSeconds: 60 }, redis);
+      await limiter.recordFailure('clustered', '::1');
+      await expect(limiter.assertAllowed('clustered', '::1')).rejects.toBeInstanceOf(TooManyAttemptsError);
+    } finally {
+      await redis.close();
+      await cluster.stop();
+    }
+  }, 60_000);
+});

@@ -2,5 +2,7 @@ export { freePort } from './free-port.js';
 export type { TestPostgresServer } from './postgres-server.js';
 export { postgresBinDir, startTestPostgres } from './postgres-server.js';
 export { findProgram, requireProgramOrSkip } from './programs.js';
+export type { TestRedisCluster } from './redis-cluster.js';
+export { startTestRedisCluster } from './redis-cluster.js';
 export type { TestRedisServer } from './redis-server.js';
 export { redisServerProgram, startTestRedis } from './redis-server.js';
