@@ -1,10 +1,30 @@
+import { AuthError, StrategyRegistry } from '@authbench/auth-core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AuthInfrastructure } from '../../src/auth/infrastructure.js';
+import { AUTH_INFRASTRUCTURE } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createApp } from '../../src/create-app.js';
+
+/** A clock the test moves: `offsetMs` is added to the real time. */
+export class TestClock {
+  offsetMs = 0;
+  readonly now = (): number => Date.now() + this.offsetMs;
+
+  advanceSeconds(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+  }
+
+  reset(): void {
+    this.offsetMs = 0;
+  }
+}
 
 export interface TestApp {
   readonly app: NestExpressApplication;
   readonly baseUrl: string;
+  readonly clock: TestClock;
+  /** Deletes a user the way the app does: every strategy revokes, then the record goes. */
+  deleteUser(userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -17,13 +37,20 @@ export async function startTestApp(env: Readonly<Record<string, string>> = {}): 
     ...env,
     PORT: '0',
   });
-  const app = await createApp(config);
+  const clock = new TestClock();
+  const app = await createApp(config, { now: clock.now });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
   return {
     app,
     baseUrl: `http://127.0.0.1:${address.port}`,
+    clock,
+    async deleteUser(userId: string) {
+      const infrastructure = app.get<AuthInfrastructure>(AUTH_INFRASTRUCTURE);
+      const deleted = await infrastructure.accounts.deleteUser(userId, app.get(StrategyRegistry).list());
+      if (!deleted) throw new AuthError('unknown_user');
+    },
     close: () => app.close(),
   };
 }

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '../errors/http-problems.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /**
@@ -31,7 +32,8 @@ export class MemoryRevocationList implements RevocationList {
     if (untilMs <= this.now()) return;
     if (this.entries.size >= this.maxEntries) this.prune();
     if (this.entries.size >= this.maxEntries) {
-      throw new RangeError(`revocation list is full (${this.maxEntries} live entries)`);
+      // Full is an outage of this store (503), never a silently dropped revocation.
+      throw new StoreUnavailableError('revocation list', new RangeError(`${this.maxEntries} live entries`));
     }
     this.entries.set(id, Math.max(untilMs, this.entries.get(id) ?? 0));
   }

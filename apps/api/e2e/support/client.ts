@@ -1,0 +1,85 @@
+/** A credential as a client holds it: the session cookie or a bearer token. */
+export interface Credential {
+  readonly kind: 'cookie' | 'bearer';
+  readonly value: string;
+  /** The cookie's name (`sid`, or `__Host-sid` when Secure). */
+  readonly cookieName?: string;
+}
+
+export interface LoginResult {
+  readonly response: Response;
+  readonly body: Record<string, unknown>;
+  readonly credential: Credential;
+}
+
+export function headersFor(credential: Credential | null): Record<string, string> {
+  if (credential === null) return {};
+  return credential.kind === 'cookie'
+    ? { cookie: `${credential.cookieName ?? 'sid'}=${credential.value}` }
+    : { authorization: `Bearer ${credential.value}` };
+}
+
+/** Flips one character of the signature part, keeping the credential well-formed. */
+export function tamper(credential: Credential): Credential {
+  const value = credential.value;
+  const index = value.length - 3;
+  const original = value[index];
+  const replacement = original === 'A' ? 'B' : 'A';
+  return { ...credential, value: `${value.slice(0, index)}${replacement}${value.slice(index + 1)}` };
+}
+
+/** Reads the session cookie (name and raw value) from Set-Cookie. */
+export function sessionCookieOf(
+  response: Response,
+): { name: string; value: string; attributes: string } | null {
+  for (const line of response.headers.getSetCookie()) {
+    const match = /^((?:__Host-)?sid)=([^;]*)(.*)$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined && match[2] !== '') {
+      return { name: match[1], value: match[2], attributes: match[3] ?? '' };
+    }
+  }
+  return null;
+}
+
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { headers });
+  }
+
+  async register(username: string, password: string): Promise<{ id: string; username: string }> {
+    const response = await this.post('/register', { username, password });
+    if (response.status !== 201)
+      throw new Error(`register ${username}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string; username: string };
+  }
+
+  async login(prefix: string, username: string, password: string): Promise<LoginResult> {
+    const response = await this.post(`${prefix}/login`, { username, password });
+    const body = (await response.json()) as Record<string, unknown>;
+    if (response.status !== 200)
+      throw new Error(`login ${prefix}: ${response.status} ${JSON.stringify(body)}`);
+    const cookie = sessionCookieOf(response);
+    const credential: Credential =
+      cookie !== null
+        ? { kind: 'cookie', value: cookie.value, cookieName: cookie.name }
+        : { kind: 'bearer', value: String(body.token) };
+    return { response, body, credential };
+  }
+}
+
+let counter = 0;
+/** A username no other test uses. */
+export function uniqueUsername(stem: string): string {
+  counter += 1;
+  return `${stem}-${process.pid}-${counter}`;
+}

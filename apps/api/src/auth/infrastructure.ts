@@ -1,0 +1,77 @@
+import {
+  Argon2PasswordHasher,
+  LoginRateLimiter,
+  openUserRepository,
+  parseLoginRateLimit,
+  RedisConnection,
+  type SqlUserRepository,
+  type StoreStatus,
+  UserAccounts,
+} from '@authbench/auth-core';
+import type { AppConfig } from '../config/config.js';
+
+/** The stores and services every strategy shares, opened once per process. */
+export interface AuthInfrastructure {
+  readonly users: SqlUserRepository;
+  readonly usersKind: 'postgres' | 'embedded';
+  readonly redis: RedisConnection | null;
+  readonly accounts: UserAccounts;
+  readonly now: () => number;
+  storeHealth(): Promise<Readonly<Record<string, StoreStatus>>>;
+  close(): Promise<void>;
+}
+
+export interface InfrastructureOptions {
+  readonly now?: () => number;
+  readonly onRedisError?: (error: Error) => void;
+}
+
+export async function openInfrastructure(
+  config: AppConfig,
+  options: InfrastructureOptions = {},
+): Promise<AuthInfrastructure> {
+  const now = options.now ?? Date.now;
+  const redis =
+    config.REDIS_URL === undefined
+      ? null
+      : new RedisConnection(
+          config.REDIS_URL,
+          options.onRedisError === undefined ? {} : { onError: options.onRedisError },
+        );
+  // Connect in the background: a Redis that is down at start makes its strategies answer 503
+  // until it comes up, instead of keeping the whole API from starting.
+  redis?.connect().catch(() => undefined);
+  const users = await openUserRepository({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const accounts = new UserAccounts(
+    users,
+    new Argon2PasswordHasher(),
+    new LoginRateLimiter(parseLoginRateLimit(config.LOGIN_RATE_LIMIT), redis),
+    now,
+  );
+  const usersKind = config.DATABASE_URL === undefined ? 'embedded' : 'postgres';
+  return {
+    users,
+    usersKind,
+    redis,
+    accounts,
+    now,
+    async storeHealth() {
+      const usersUp = await users.ping().then(
+        () => true,
+        () => false,
+      );
+      const report: Record<string, StoreStatus> = {
+        [usersKind === 'embedded' ? 'users' : 'postgres']: usersUp
+          ? usersKind === 'embedded'
+            ? 'embedded'
+            : 'up'
+          : 'down',
+      };
+      if (redis !== null) report.redis = (await redis.ping()) ? 'up' : 'down';
+      return report;
+    },
+    async close() {
+      await Promise.allSettled([users.close(), redis?.close()]);
+    },
+  };
+}

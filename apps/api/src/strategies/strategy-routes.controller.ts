@@ -1,0 +1,88 @@
+import {
+  CurrentPrincipal,
+  type LoginResponseBody,
+  type Principal,
+  Public,
+  StrategyResolver,
+  toUserView,
+  UseStrategy,
+} from '@authbench/auth-core';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { AuthInfrastructure } from '../auth/infrastructure.js';
+import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
+
+export interface ProtectedResponse {
+  readonly message: string;
+  readonly strategy: string;
+  readonly user: { readonly id: string; readonly username: string };
+}
+
+/**
+ * login / protected / logout / logout-all, the same four routes for every strategy. The
+ * guard has authenticated every non-public route before a handler runs; handlers only ask
+ * the strategy to issue or revoke.
+ */
+abstract class StrategyRoutes {
+  constructor(
+    private readonly resolver: StrategyResolver,
+    private readonly infrastructure: AuthInfrastructure,
+    private readonly binding: string,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Body() body: unknown,
+  ): Promise<LoginResponseBody> {
+    const strategy = this.resolver.resolve(request, this.binding);
+    const user = await this.infrastructure.accounts.verifyLogin(body, request.ip ?? 'unknown');
+    return strategy.issue(toUserView(user), { request, response });
+  }
+
+  @Get('protected')
+  protected(@CurrentPrincipal() principal: Principal): ProtectedResponse {
+    return {
+      message: `Hello, ${principal.username}: this response needed a valid ${principal.strategy} credential.`,
+      strategy: principal.strategy,
+      user: { id: principal.userId, username: principal.username },
+    };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  async logout(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    await this.resolver.resolve(request, this.binding).revoke(principal, { request, response });
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  async logoutAll(@Req() request: Request, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.resolver.resolve(request, this.binding).revokeAll(principal.userId);
+  }
+}
+
+/** `/<name>/…` for every mounted strategy. */
+@Controller(':strategy')
+@UseStrategy(':param')
+export class StrategyRoutesController extends StrategyRoutes {
+  constructor(resolver: StrategyResolver, @Inject(AUTH_INFRASTRUCTURE) infrastructure: AuthInfrastructure) {
+    super(resolver, infrastructure, ':param');
+  }
+}
+
+/** `/login`, `/protected`, … for `AUTH_DEFAULT` (the classic tutorial's shape); 404 when unset. */
+@Controller()
+@UseStrategy('default')
+export class DefaultStrategyRoutesController extends StrategyRoutes {
+  constructor(resolver: StrategyResolver, @Inject(AUTH_INFRASTRUCTURE) infrastructure: AuthInfrastructure) {
+    super(resolver, infrastructure, 'default');
+  }
+}

@@ -1,0 +1,80 @@
+import { RedisConnection, RedisRevocationList } from '@authbench/auth-core';
+import {
+  redisServerProgram,
+  requireProgramOrSkip,
+  startTestRedis,
+  type TestRedisServer,
+} from '@authbench/auth-core/testing';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TOKEN_REVOCATION_PREFIX } from '../src/index.js';
+import { FakeUsers, ManualClock } from './support/fake-users.js';
+import { ALICE, expectRefusal, expectStoreUnavailable, setup } from './support/setup.js';
+
+const available = requireProgramOrSkip(
+  redisServerProgram() !== null,
+  'redis-server',
+  'apt-get install redis-server',
+);
+
+async function waitUntilReady(redis: RedisConnection): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!redis.isReady) {
+    if (Date.now() > deadline) throw new Error('Redis did not reconnect within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+(available ? describe : describe.skip)('with RedisRevocationList on a real redis-server', () => {
+  let server: TestRedisServer;
+  let redis: RedisConnection;
+
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = new RedisConnection(server.url, { commandTimeoutMs: 500 });
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    await redis.close();
+    await server.stop();
+  });
+
+  // Redis expires entries on its own clock (PXAT), so these tests use the real clock.
+  function fixture() {
+    const clock = new ManualClock(Date.now());
+    const revocations = new RedisRevocationList(redis, TOKEN_REVOCATION_PREFIX, clock.now);
+    return setup({}, { clock, revocations, users: new FakeUsers() });
+  }
+
+  it('denies a logged-out jti in every process sharing Redis, until the token would expire', async () => {
+    const processA = fixture();
+    const processB = setup(
+      {},
+      { users: processA.users, clock: processA.clock, revocations: processA.revocations },
+    );
+    const issued = await processA.strategy.issueToken(ALICE);
+    await processA.strategy.revoke(await processA.strategy.verifier.verify(issued.token));
+    await expectRefusal(processB.strategy.verifier.verify(issued.token), 'revoked');
+
+    const key = `${TOKEN_REVOCATION_PREFIX}${issued.jti}`;
+    const expireAt = await redis.command(key, ['PEXPIRETIME', key], true);
+    expect(expireAt).toBe(issued.expiresAt.getTime());
+    await expect(processA.strategy.storeHealth()).resolves.toEqual({ 'token-revocations': 'up' });
+  });
+
+  it('answers 503 while Redis is stopped, never 401 or 200, and recovers', async () => {
+    const { strategy } = fixture();
+    const issued = await strategy.issueToken(ALICE);
+    const principal = await strategy.verifier.verify(issued.token);
+    await server.stop();
+    try {
+      await expectStoreUnavailable(strategy.verifier.verify(issued.token), 'redis');
+      await expectStoreUnavailable(strategy.revoke(principal), 'redis');
+      await expect(strategy.storeHealth()).resolves.toEqual({ 'token-revocations': 'down' });
+    } finally {
+      await server.start();
+    }
+    await waitUntilReady(redis);
+    await expect(strategy.verifier.verify(issued.token)).resolves.toMatchObject({ userId: ALICE });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * URL-safe serializers (`itsdangerous.url_safe`): compact JSON, zlib-compressed when that
+ * saves at least 2 bytes (then prefixed with `.`), URL-safe base64.
+ * @module
+ */
+import { BadData, BadPayload } from './errors.js';
+import { decodeLenient, encodedLength, encodeInto } from './lib/base64.js';
+import { compactJson, type PayloadSerializer } from './lib/json.js';
+import { InflateLimitExceeded, zlibCompress, zlibDecompressBounded } from './lib/zlib.js';
+import { Serializer, type SerializerOptions } from './serializer.js';
+import type { SecretKey } from './signer.js';
+import { TimedSerializer, type TimedSerializerOptions } from './timed.js';
+
+/** Default {@link URLSafeOptions.maxPayloadBytes}: 1 MiB. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+const DOT = 0x2e;
+
+/** Options the URL-safe serializers add. */
+export interface URLSafeOptions {
+  /**
+   * Largest decompressed payload accepted, in bytes (default 1 MiB). Inflating past it stops
+   * at once and throws BadPayload `ERR_PAYLOAD_TOO_LARGE`. Python has no such limit.
+   */
+  maxPayloadBytes?: number;
+}
+
+function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_MAX_PAYLOAD_BYTES;
+  if (
+    typeof limit !== 'number' ||
+    !(limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit >= 0))
+  ) {
+    throw new RangeError('maxPayloadBytes must be a non-negative integer or Infinity');
+  }
+  return limit;
+}
+
+/** @internal `URLSafeSerializerMixin.dump_payload` after the JSON step. */
+export function _encodeUrlSafePayload(json: Uint8Array): Uint8Array {
+  const compressed = zlibCompress(json);
+  if (compressed.length < json.length - 1) {
+    const out = new Uint8Array(1 + encodedLength(compressed.length));
+    out[0] = DOT;
+    encodeInto(compressed, out, 1);
+    return out;
+  }
+  const out = new Uint8Array(encodedLength(json.length));
+  encodeInto(json, out, 0);
+  return out;
+}
+
+/** @internal `URLSafeSerializerMixin.load_payload` before the JSON step. */
+export function _decodeUrlSafePayload(payload: Uint8Array, maxBytes: number): Uint8Array {
+  const compressed = payload.length > 0 && payload[0] === DOT;
+  const decoded = decodeLenient(compressed ? payload.subarray(1) : payload);
+  if (decoded === null) {
+    throw new BadPayload('Could not base64 decode the payload because of an exception', {
+      originalError: new BadData('Invalid base64-encoded data', { code: 'ERR_BASE64_INVALID' }),
+      code: 'ERR_PAYLOAD_BASE64',
+    });
+  }
+  if (!compressed) return decoded;
+  try {
+    return zlibDecompressBounded(decoded, maxBytes);
+  } catch (error) {
+    if (error instanceof InflateLimitExceeded) {
+      throw new BadPayload(
+        `Could not zlib decompress the payload: it exceeds maxPayloadBytes (${maxBytes})`,
+        {
+          originalError: error,
+          code: 'ERR_PAYLOAD_TOO_LARGE',
+        },
+      );
+    }
+    throw new BadPayload('Could not zlib decompress the payload before decoding the payload', {
+      originalError: error,
+      code: 'ERR_PAYLOAD_DECOMPRESS',
+    });
+  }
+}
+
+/** Options of {@link URLSafeSerializer}. */
+export interface URLSafeSerializerOptions extends SerializerOptions, URLSafeOptions {}
+
+/**
+ * A {@link Serializer} whose tokens are URL-safe: `base64(json)` or `.base64(zlib(json))`,
+ * compact JSON (`{"id":42}`). `itsdangerous.URLSafeSerializer`.
+ */
+export class URLSafeSerializer extends Serializer {
+  static override defaultSerializer: PayloadSerializer = compactJson;
+
+  /** Largest decompressed payload accepted. */
+  readonly maxPayloadBytes: number;
+
+  constructor(secretKey: SecretKey, options: URLSafeSerializerOptions = {}) {
+    super(secretKey, options);
+    this.maxPayloadBytes = checkLimit(options.maxPayloadBytes);
+  }
+
+  override dumpPayload(obj: unknown): Uint8Array {
+    return _encodeUrlSafePayload(super.dumpPayload(obj));
+  }
+
+  /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */
+  override loadPayload(payload: Uint8Array): unknown {
+    return super.loadPayload(_decodeUrlSafePayload(payload, this.maxPayloadBytes));
+  }
+}
+
+/** Options of {@link URLSafeTimedSerializer}. */
+export interface URLSafeTimedSerializerOptions extends TimedSerializerOptions, URLSafeOptions {}
+
+/**
+ * A {@link TimedSerializer} with URL-safe tokens (`itsdangerous.URLSafeTimedSerializer`):
+ * `payload.timestamp.signature`, where a compressed payload starts with `.`.
+ *
+ * @example
+ * const s = new URLSafeTimedSerializer(secretKey, { salt: 'auth', signerKwargs: { digestMethod: 'sha256' } });
+ * const token = s.dumps({ sub: '42' });
+ * const value = s.loads(token, { maxAge: 3600 });
+ */
+export class URLSafeTimedSerializer extends TimedSerializer {
+  static override defaultSerializer: PayloadSerializer = compactJson;
+
+  /** Largest decompressed payload accepted. */
+  readonly maxPayloadBytes: number;
+
+  constructor(secretKey: SecretKey, options: URLSafeTimedSerializerOptions = {}) {
+    super(secretKey, options);
+    this.maxPayloadBytes = checkLimit(options.maxPayloadBytes);
+  }
+
+  override dumpPayload(obj: unknown): Uint8Array {
+    return _encodeUrlSafePayload(super.dumpPayload(obj));
+  }
+
+  /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */
+  override loadPayload(payload: Uint8Array): unknown {
+    return super.loadPayload(_decodeUrlSafePayload(payload, this.maxPayloadBytes));
+  }
+}
