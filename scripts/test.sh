@@ -6,4 +6,4 @@ cd "$(repo_root)"
 require_node
 install_dependencies
 bash scripts/provision.sh
-pnpm_cmd exec turbo run lint typecheck build test test:e2e --output-logs=new-only "$@"
+pnpm_cmd exec turbo run lint typecheck build test test:e2e --continue --output-logs=new-only "$@"

@@ -56,9 +56,7 @@ describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf
     testApp.clock.reset();
   });
 
-  async function loggedIn(
-    stem: string,
-  ): Promise<{
+  async function loggedIn(stem: string): Promise<{
     user: { id: string; username: string };
     credential: Credential;
     body: Record<string, unknown>;
