@@ -57,7 +57,7 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    AUTH_STRATEGIES: strategyList.default(['token']),
+    AUTH_STRATEGIES: strategyList.default(['session', 'token', 'jwt']),
     AUTH_DEFAULT: optional(z.enum(STRATEGY_NAMES)),
     SESSION_SECRET: secretList,
     TOKEN_SECRET: secretList,

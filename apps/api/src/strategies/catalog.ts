@@ -1,4 +1,6 @@
 import { MemoryRevocationList, RedisRevocationList } from '@authbench/auth-core';
+import { createJwtStrategy, generateDevKeyPair, JwtAuthModule } from '@authbench/auth-jwt';
+import { createSessionStrategy } from '@authbench/auth-session';
 import { createSignedTokenStrategy, TOKEN_REVOCATION_PREFIX } from '@authbench/auth-signed-token';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import type { ResolvedSecrets } from '../auth/secrets.js';
@@ -16,6 +18,16 @@ type StrategyFactory = (context: StrategyContext) => Promise<MountedStrategy> | 
 
 /** Every strategy the app can mount. Adding one is one package and one line here. */
 const CATALOG: Readonly<Partial<Record<StrategyName, StrategyFactory>>> = {
+  session: ({ config, secrets, infrastructure: { redis, now } }) => ({
+    strategy: createSessionStrategy({
+      secrets: secrets.session,
+      idleTtlSeconds: config.SESSION_TTL,
+      absoluteTtlSeconds: config.SESSION_ABSOLUTE_TTL,
+      cookieSecure: config.COOKIE_SECURE,
+      redis,
+      now,
+    }),
+  }),
   token: ({ config, secrets, infrastructure: { users, redis, now } }) => ({
     strategy: createSignedTokenStrategy({
       secrets: secrets.token,
@@ -30,7 +42,39 @@ const CATALOG: Readonly<Partial<Record<StrategyName, StrategyFactory>>> = {
       now,
     }),
   }),
+  jwt: ({ config, secrets, infrastructure: { users, redis, now }, warn }) => {
+    const symmetric = config.JWT_ALG.startsWith('HS');
+    const keys = symmetric ? undefined : asymmetricKeys(config, warn);
+    const strategy = createJwtStrategy({
+      algorithm: config.JWT_ALG,
+      secrets: symmetric ? secrets.jwt : [],
+      ...(keys === undefined ? {} : { privateKeyPem: keys.privateKeyPem, publicKeyPem: keys.publicKeyPem }),
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      accessTtlSeconds: config.JWT_TTL,
+      refreshTtlSeconds: config.JWT_REFRESH_TTL,
+      revocation: config.JWT_REVOCATION,
+      redis,
+      users,
+      now,
+    });
+    return { strategy, module: JwtAuthModule.register(strategy) };
+  },
 };
+
+/** The configured key pair, or (outside production, which the config enforces) a fresh one. */
+function asymmetricKeys(
+  config: AppConfig,
+  warn: (message: string) => void,
+): { privateKeyPem: string; publicKeyPem: string } {
+  if (config.JWT_PRIVATE_KEY !== undefined && config.JWT_PUBLIC_KEY !== undefined) {
+    return { privateKeyPem: config.JWT_PRIVATE_KEY, publicKeyPem: config.JWT_PUBLIC_KEY };
+  }
+  warn(
+    `JWT_PRIVATE_KEY is unset: using a generated ${config.JWT_ALG} key pair; JWTs will not survive a restart.`,
+  );
+  return generateDevKeyPair(config.JWT_ALG);
+}
 
 /** Builds the strategies named by `AUTH_STRATEGIES`, in that order. */
 export async function mountStrategies(

@@ -39,6 +39,8 @@ abstract class StrategyRoutes {
     @Body() body: unknown,
   ): Promise<LoginResponseBody> {
     const strategy = this.resolver.resolve(request, this.binding);
+    // A login response carries a credential: no cache may keep it.
+    response.setHeader('Cache-Control', 'no-store');
     const user = await this.infrastructure.accounts.verifyLogin(body, request.ip ?? 'unknown');
     return strategy.issue(toUserView(user), { request, response });
   }

@@ -14,6 +14,12 @@ type NodeClient = ReturnType<typeof createClient>;
 type ClusterClient = ReturnType<typeof createCluster>;
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 1_000;
+
+/**
+ * Reply errors that mean "Redis cannot serve right now" (still loading after a restart, a
+ * failover in progress, out of memory, persistence failing): an outage (503), not a bug.
+ */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|MISCONF|READONLY|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|OOM)\b/;
 const RECONNECT_CAP_MS = 2_000;
 
 /** Exponential back-off capped at two seconds: the client keeps trying until Redis returns. */
@@ -137,8 +143,9 @@ export class RedisConnection {
       return await Promise.race([pending, timeout]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
-      // A Redis *reply* error (wrong type, script error) is a bug, not an outage.
-      if (error instanceof Error && error.name === 'ErrorReply') throw error;
+      // A Redis *reply* error (wrong type, script error) is a bug, not an outage — unless
+      // the reply itself says Redis cannot serve right now.
+      if (error instanceof Error && error.name === 'ErrorReply' && !UNAVAILABLE_REPLY.test(error.message)) throw error;
       throw new StoreUnavailableError('redis', error);
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,91 @@
+import { decodeBase64Url, decodeUtf8 } from './base64url.js';
+import type { JwtKeyRing, VerificationKey } from './keys.js';
+import { reject } from './rejection.js';
+import { DuplicateMemberError, parseJsonObject } from './strict-json.js';
+import { TOKEN_TYPE, type TokenUse } from './token-types.js';
+
+/** CONTRACT §3: a token is at most 8 KiB; longer input is refused before any decoding. */
+export const MAX_TOKEN_LENGTH = 8 * 1024;
+
+/** Three non-empty base64url segments: an empty signature (`alg: none`) never gets further. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Header parameters that ask the verifier to fetch or trust a key the token itself names
+ * (`jku`, `x5u`, `jwk`, `x5c`) or to understand extensions (`crit`). jsonwebtoken ignores
+ * them all; this package refuses them (CONTRACT §3), so they can never be honoured later.
+ */
+export const FORBIDDEN_HEADER_PARAMETERS = ['crit', 'jku', 'x5u', 'jwk', 'x5c'] as const;
+
+/** A token whose structure and header passed every rule; its signature is not checked yet. */
+export interface InspectedJws {
+  readonly token: string;
+  readonly use: TokenUse;
+  readonly header: Readonly<Record<string, unknown>>;
+  /** The configured key the header's `kid` names: the only key the signature is checked with. */
+  readonly key: VerificationKey;
+  /** The claim set as parsed (duplicates refused); untrusted until the signature checks. */
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+function parseSegment(segment: string, what: 'header' | 'payload'): Readonly<Record<string, unknown>> {
+  const bytes = decodeBase64Url(segment);
+  if (bytes === null) throw reject('malformed_credential', 'bad_base64url', what);
+  const text = decodeUtf8(bytes);
+  if (text === null) {
+    throw reject('malformed_credential', what === 'header' ? 'bad_header' : 'bad_payload', 'invalid UTF-8');
+  }
+  try {
+    return parseJsonObject(text);
+  } catch (error) {
+    if (error instanceof DuplicateMemberError) {
+      throw reject(
+        'malformed_credential',
+        what === 'header' ? 'duplicate_header_member' : 'duplicate_claim',
+        error.member,
+        error,
+      );
+    }
+    if (error instanceof SyntaxError) {
+      throw reject(
+        'malformed_credential',
+        what === 'header' ? 'bad_header' : 'bad_payload',
+        undefined,
+        error,
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Every rule that can be checked before the signature, in order of cost: size, shape,
+ * canonical base64url, header JSON without duplicates, no key-fetching parameters, `alg`
+ * exactly the configured one, `typ` of the expected use, `kid` naming a configured key,
+ * a signature of exactly that key's length, and a payload that is a JSON object.
+ */
+export function inspectCompactJws(token: unknown, use: TokenUse, ring: JwtKeyRing): InspectedJws {
+  if (typeof token !== 'string' || token.length === 0) throw reject('malformed_credential', 'not_compact');
+  if (token.length > MAX_TOKEN_LENGTH) throw reject('malformed_credential', 'too_large');
+  if (!COMPACT_JWS.test(token)) throw reject('malformed_credential', 'not_compact');
+  const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = token.split('.');
+
+  const header = parseSegment(headerSegment, 'header');
+  for (const name of FORBIDDEN_HEADER_PARAMETERS) {
+    if (Object.hasOwn(header, name)) throw reject('malformed_credential', 'forbidden_header_parameter', name);
+  }
+  if (header.alg !== ring.algorithm) {
+    throw reject('invalid_signature', 'algorithm_not_allowed', String(header.alg).slice(0, 32));
+  }
+  if (header.typ !== TOKEN_TYPE[use]) throw reject('invalid_claims', 'wrong_token_type');
+  if (typeof header.kid !== 'string') throw reject('malformed_credential', 'missing_kid');
+  const key = ring.verificationKey(header.kid);
+  if (key === undefined) throw reject('invalid_signature', 'unknown_kid');
+
+  const signature = decodeBase64Url(signatureSegment);
+  if (signature === null) throw reject('malformed_credential', 'bad_base64url', 'signature');
+  if (signature.length !== key.signatureBytes) throw reject('invalid_signature', 'bad_signature_length');
+
+  const claims = parseSegment(payloadSegment, 'payload');
+  return { token, use, header, key, claims };
+}

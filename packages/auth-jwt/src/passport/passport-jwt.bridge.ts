@@ -1,0 +1,113 @@
+import type { KeyObject } from 'node:crypto';
+import { AuthError } from '@authbench/auth-core';
+import { PassportStrategy } from '@nestjs/passport';
+import passport from 'passport';
+import passportJwt from 'passport-jwt';
+import { isJwtPrincipal, type JwtPrincipal } from '../lib/token-service.js';
+import { fromJsonWebTokenError, type SignatureCheckOptions } from '../lib/verifier.js';
+
+const { ExtractJwt, Strategy } = passportJwt;
+
+export const PASSPORT_STRATEGY_NAME = 'jwt';
+
+/** What the bridge asks of the hardened core, before and after passport-jwt's own work. */
+export interface PassportJwtHooks {
+  /** The header rules; the KeyObject the token's `kid` names, or an `AuthError`. */
+  keyFor(rawToken: unknown): KeyObject;
+  /** The claim rules and revocation, on the payload jsonwebtoken has just verified. */
+  principalFor(payload: unknown): Promise<JwtPrincipal>;
+}
+
+/** A request as passport-jwt reads it: the Authorization header is all it needs. */
+export interface BearerRequest {
+  readonly headers: { readonly authorization?: string | undefined };
+}
+
+/**
+ * Each bridge's own passport `Authenticator`. @nestjs/passport registers a strategy in the
+ * instance `getPassportInstance()` returns (the global singleton by default); a private one
+ * means two strategies with different keys (tests, benchmark variants) never replace each
+ * other, and nothing leaks into the app's global passport.
+ */
+const authenticators = new WeakMap<object, passport.Authenticator>();
+
+/**
+ * passport-jwt, through @nestjs/passport's `PassportStrategy` mixin, wired to the hardened
+ * core: `secretOrKeyProvider` runs the header rules and returns the KeyObject for the
+ * validated `kid`; jsonwebtoken checks the signature (`algorithms: [JWT_ALG]`), `iss` and
+ * `aud`; `validate` runs the claim rules on the injected clock and the revocation look-up.
+ * jsonwebtoken's own `exp`/`nbf` checks are off: they would read the real clock, and passport-jwt
+ * fixes its options at construction, so the claim rules own time.
+ */
+export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRATEGY_NAME) {
+  private readonly hooks: PassportJwtHooks;
+
+  constructor(hooks: PassportJwtHooks, signature: SignatureCheckOptions) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKeyProvider: (_request, rawToken, done) => {
+        let key: KeyObject;
+        try {
+          key = hooks.keyFor(rawToken);
+        } catch (error) {
+          done(error);
+          return;
+        }
+        // @types/passport-jwt says string | Buffer, but passport-jwt hands the value straight
+        // to jsonwebtoken, which uses a KeyObject as is: no key import per request.
+        done(null, key as unknown as Buffer);
+      },
+      algorithms: [...signature.algorithms],
+      issuer: signature.issuer,
+      audience: signature.audience,
+      ignoreExpiration: signature.ignoreExpiration,
+      jsonWebTokenOptions: { ignoreNotBefore: signature.ignoreNotBefore },
+    });
+    this.hooks = hooks;
+  }
+
+  /** @nestjs/passport's hook: its return value is passport-jwt's verified user. */
+  validate(payload: unknown): Promise<JwtPrincipal> {
+    return this.hooks.principalFor(payload);
+  }
+
+  /** Overrides @nestjs/passport's choice of passport instance (see `authenticators`). */
+  getPassportInstance(): passport.Authenticator {
+    let instance = authenticators.get(this);
+    if (instance === undefined) {
+      instance = new passport.Passport();
+      authenticators.set(this, instance);
+    }
+    return instance;
+  }
+
+  /**
+   * One authentication through `passport.authenticate`, as a promise: the principal, or the
+   * `AuthError` that refused the token, or the error (503, bug) that stopped the check.
+   */
+  run(request: BearerRequest, response: unknown): Promise<JwtPrincipal> {
+    return new Promise<JwtPrincipal>((resolve, refuse) => {
+      const middleware = this.getPassportInstance().authenticate(
+        PASSPORT_STRATEGY_NAME,
+        { session: false },
+        (error: unknown, user: unknown, challenge: unknown) => {
+          if (error !== null && error !== undefined) refuse(error);
+          else if (isJwtPrincipal(user)) resolve(user);
+          else refuse(refusalOf(challenge));
+        },
+      );
+      middleware(request, response, (error?: unknown) => {
+        refuse(error ?? new TypeError('passport passed the request on without a decision'));
+      });
+    });
+  }
+}
+
+/** What passport-jwt failed with: our header rules' AuthError, or a jsonwebtoken error. */
+function refusalOf(challenge: unknown): AuthError {
+  if (challenge instanceof AuthError) return challenge;
+  if (challenge instanceof Error && challenge.message === 'No auth token') {
+    return new AuthError('missing_credential');
+  }
+  return fromJsonWebTokenError(challenge);
+}

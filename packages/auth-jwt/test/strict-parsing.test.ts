@@ -1,0 +1,88 @@
+import { AuthError } from '@authbench/auth-core';
+import { describe, expect, it } from '@jest/globals';
+import { bearerTokenOf, DuplicateMemberError, parseJsonObject, rejectionReasonOf } from '../src/index.js';
+import { decodeBase64Url, decodeUtf8 } from '../src/lib/base64url.js';
+import { thrownBy } from './support.js';
+
+describe('decodeBase64Url', () => {
+  it('decodes canonical unpadded base64url', () => {
+    expect(decodeBase64Url('aGk')?.toString()).toBe('hi');
+    expect(decodeBase64Url('')?.length).toBe(0);
+    expect(decodeBase64Url('_-8')).toEqual(Buffer.from([0xff, 0xef]));
+  });
+
+  it('refuses padding, the standard alphabet, impossible lengths and non-zero spare bits', () => {
+    for (const bad of ['aGk=', 'a+8', 'a/8', 'a', 'aGk.', 'aGl', ' aGk']) {
+      expect(decodeBase64Url(bad)).toBeNull();
+    }
+  });
+
+  it('refuses invalid UTF-8 instead of substituting U+FFFD', () => {
+    expect(decodeUtf8(Buffer.from([0x7b, 0xff, 0x7d]))).toBeNull();
+    expect(decodeUtf8(Buffer.from('{"a":"é"}'))).toBe('{"a":"é"}');
+  });
+});
+
+describe('parseJsonObject', () => {
+  it('parses objects, including nested ones and strings with escapes', () => {
+    expect(parseJsonObject('{"a":{"b":[1,{"c":"x\\"y"}]},"d":"}"}')).toEqual({
+      a: { b: [1, { c: 'x"y' }] },
+      d: '}',
+    });
+  });
+
+  it.each([
+    ['top level', '{"alg":"HS256","alg":"none"}', 'alg'],
+    ['after unescaping', '{"alg":"HS256","\\u0061lg":"none"}', 'alg'],
+    ['nested', '{"a":{"x":1,"x":2}}', 'x'],
+    ['inside an array', '{"a":[{"k":1,"k":1}]}', 'k'],
+  ])('refuses duplicate member names (%s)', (_case, text, member) => {
+    const error = thrownBy(() => parseJsonObject(text));
+    expect(error).toBeInstanceOf(DuplicateMemberError);
+    expect(error).toMatchObject({ member });
+  });
+
+  it('allows the same name in sibling objects and as a value', () => {
+    expect(parseJsonObject('{"a":{"x":1},"b":{"x":2},"c":"a"}')).toEqual({
+      a: { x: 1 },
+      b: { x: 2 },
+      c: 'a',
+    });
+  });
+
+  it.each(['[1]', '"s"', 'null', '1', '{"a":1', '\uFEFF{}'])('refuses %j with a SyntaxError', (text) => {
+    expect(() => parseJsonObject(text)).toThrow(SyntaxError);
+  });
+});
+
+describe('bearerTokenOf', () => {
+  it('reads exactly one b64token after a case-insensitive Bearer scheme', () => {
+    expect(bearerTokenOf('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerTokenOf('bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerTokenOf('BEARER  abc')).toBe('abc');
+  });
+
+  it.each([undefined, '', 'Basic dXNlcjpwYXNz', 'Token abc'])(
+    '%j is a missing bearer credential',
+    (header) => {
+      const error = thrownBy(() => bearerTokenOf(header));
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error).toMatchObject({ code: 'missing_credential', status: 401 });
+    },
+  );
+
+  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Bearer "a"', ['Bearer a']])(
+    '%j is malformed',
+    (header) => {
+      const error = thrownBy(() => bearerTokenOf(header));
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error).toMatchObject({ code: 'malformed_credential', status: 401 });
+    },
+  );
+
+  it('refuses a token over 8 KiB before matching it', () => {
+    const error = thrownBy(() => bearerTokenOf(`Bearer ${'a'.repeat(8 * 1024 + 1)}`));
+    expect(error).toMatchObject({ code: 'malformed_credential', status: 401 });
+    expect(rejectionReasonOf(error)).toBe('too_large');
+  });
+});
