@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ApiClient, headersFor } from './support/client.js';
 import { runApiExpectingExit, spawnApi } from './support/spawn-api.js';
 
 describe('the API process', () => {
@@ -33,5 +34,34 @@ describe('the API process', () => {
     // Nest closes the app, then re-raises the signal so the exit reflects it.
     expect(exit.signal === signal || exit.code === 0).toBe(true);
     expect(api.stderr()).not.toMatch(/error/i);
+  });
+
+  it('logs every request as JSON with an id, and never a password, token, cookie or query string', async () => {
+    const api = await spawnApi({ LOG_LEVEL: 'info' });
+    try {
+      const client = new ApiClient(api.baseUrl);
+      const password = 'a-very-distinctive-password';
+      const user = await client.register('logger-user', password);
+      const session = await client.login('/session', user.username, password);
+      const token = await client.login('/token', user.username, password);
+      await client.get('/session/protected', headersFor(session.credential));
+      await client.get('/token/protected?secret-query=1', {
+        ...headersFor(token.credential),
+        'x-request-id': 'trace-me-123',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lines = api
+        .stdout()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
+      const requests = lines.map((line) => JSON.parse(line) as { req?: { id?: string; url?: string } });
+      expect(requests.some((entry) => entry.req?.id === 'trace-me-123')).toBe(true);
+      const output = api.stdout() + api.stderr();
+      for (const secret of [password, session.credential.value, token.credential.value, 'secret-query']) {
+        expect(output).not.toContain(secret);
+      }
+    } finally {
+      await api.stop();
+    }
   });
 });

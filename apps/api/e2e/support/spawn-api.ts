@@ -8,6 +8,7 @@ export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url)
 export interface SpawnedApi {
   readonly child: ChildProcessByStdio<null, Readable, Readable>;
   readonly baseUrl: string;
+  stdout(): string;
   stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -44,6 +45,7 @@ export async function spawnApi(
   return {
     child,
     baseUrl,
+    stdout: () => stdout,
     stderr: () => stderr,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) {

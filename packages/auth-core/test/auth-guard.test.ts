@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ExecutionContext } from '@nestjs/common';
+import { NotFoundException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import {
+  AuthError,
+  AuthGuard,
+  type AuthStrategy,
+  IS_PUBLIC,
+  type Principal,
+  principalOf,
+  ROUTE_STRATEGY,
+  StoreUnavailableError,
+  StrategyRegistry,
+  StrategyResolver,
+} from '../src/index.js';
+
+const PRINCIPAL: Principal = {
+  userId: 'u1',
+  username: 'alice',
+  strategy: 'fake',
+  credentialId: 'c1',
+  issuedAt: new Date(0),
+  expiresAt: null,
+};
+
+function fakeStrategy(
+  name: string,
+  transport: 'cookie' | 'bearer',
+  outcome: () => Promise<Principal>,
+): AuthStrategy {
+  return {
+    name,
+    transport,
+    traits: () => ({
+      stateless: true,
+      revocation: 'immediate',
+      serverStatePerLogin: 'none',
+      lookupsPerRequest: 0,
+      transport,
+    }),
+    issue: async () => ({}),
+    authenticate: outcome,
+    revoke: async () => undefined,
+    revokeAll: async () => undefined,
+    storeHealth: async () => ({}),
+  };
+}
+
+function contextFor(request: Partial<Request>, metadata: Record<string, unknown>): ExecutionContext {
+  const handler = () => undefined;
+  for (const [key, value] of Object.entries(metadata)) Reflect.defineMetadata(key, value, handler);
+  return {
+    getHandler: () => handler,
+    getClass: () => class {},
+    switchToHttp: () => ({
+      getRequest: () => request,
+      getResponse: () => ({}) as Response,
+      getNext: () => undefined,
+    }),
+  } as unknown as ExecutionContext;
+}
+
+function guardWith(...strategies: AuthStrategy[]): AuthGuard {
+  const registry = new StrategyRegistry();
+  for (const strategy of strategies) registry.register(strategy);
+  return new AuthGuard(new Reflector(), new StrategyResolver(registry));
+}
+
+describe('AuthGuard', () => {
+  it('lets @Public() routes through without asking any strategy', async () => {
+    let asked = false;
+    const guard = guardWith(
+      fakeStrategy('fake', 'bearer', async () => {
+        asked = true;
+        return PRINCIPAL;
+      }),
+    );
+    await expect(
+      guard.canActivate(contextFor({ params: { strategy: 'fake' } }, { [IS_PUBLIC]: true })),
+    ).resolves.toBe(true);
+    expect(asked).toBe(false);
+  });
+
+  it('asks the strategy named by the path and leaves the principal on the request', async () => {
+    const guard = guardWith(fakeStrategy('fake', 'bearer', async () => PRINCIPAL));
+    const request = { params: { strategy: 'fake' } } as unknown as Request;
+    await expect(guard.canActivate(contextFor(request, { [ROUTE_STRATEGY]: ':param' }))).resolves.toBe(true);
+    expect(principalOf(request)).toBe(PRINCIPAL);
+  });
+
+  it('is default-deny: an unknown strategy is 404, never a pass', async () => {
+    const guard = guardWith(fakeStrategy('fake', 'bearer', async () => PRINCIPAL));
+    await expect(
+      guard.canActivate(
+        contextFor({ params: { strategy: 'other' }, method: 'GET', path: '/other/protected' }, {}),
+      ),
+    ).rejects.toBeInstanceOf(NotFoundException);
+  });
+
+  it.each([
+    ['missing_credential', 'Bearer realm="authbench"'],
+    ['invalid_signature', 'Bearer realm="authbench", error="invalid_token"'],
+    ['expired', 'Bearer realm="authbench", error="invalid_token"'],
+  ] as const)(
+    'maps %s from a bearer strategy to 401 with the RFC 6750 challenge',
+    async (code, challenge) => {
+      const guard = guardWith(
+        fakeStrategy('fake', 'bearer', async () => {
+          throw new AuthError(code);
+        }),
+      );
+      const error = await guard
+        .canActivate(contextFor({ params: { strategy: 'fake' } }, {}))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthError);
+      expect(error).toMatchObject({ status: 401, code, headers: { 'WWW-Authenticate': challenge } });
+    },
+  );
+
+  it('adds no bearer challenge for a cookie strategy', async () => {
+    const guard = guardWith(
+      fakeStrategy('cookie', 'cookie', async () => {
+        throw new AuthError('revoked');
+      }),
+    );
+    const error = await guard
+      .canActivate(contextFor({ params: { strategy: 'cookie' } }, {}))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 401, code: 'revoked', headers: {} });
+  });
+
+  it('passes store outages through untouched (503, fail closed)', async () => {
+    const outage = new StoreUnavailableError('redis');
+    const guard = guardWith(
+      fakeStrategy('fake', 'bearer', async () => {
+        throw outage;
+      }),
+    );
+    await expect(guard.canActivate(contextFor({ params: { strategy: 'fake' } }, {}))).rejects.toBe(outage);
+  });
+
+  it('uses AUTH_DEFAULT for root routes', async () => {
+    const registry = new StrategyRegistry();
+    registry.register(fakeStrategy('fake', 'bearer', async () => PRINCIPAL));
+    registry.setDefault('fake');
+    const guard = new AuthGuard(new Reflector(), new StrategyResolver(registry));
+    await expect(
+      guard.canActivate(contextFor({ params: {} }, { [ROUTE_STRATEGY]: 'default' })),
+    ).resolves.toBe(true);
+    expect(() => registry.setDefault('missing')).toThrow(TypeError);
+  });
+});
