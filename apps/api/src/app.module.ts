@@ -15,6 +15,7 @@ import type { AuthInfrastructure } from './auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from './auth/tokens.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { HealthController } from './health/health.controller.js';
+import { PageModule } from './page/page.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import type { MountedStrategy } from './strategies/mounted-strategy.js';
 import { StrategiesController } from './strategies/strategies.controller.js';
@@ -77,6 +78,7 @@ export class AppModule {
             },
           },
         }),
+        PageModule,
         ...strategies.flatMap(({ module }) => (module === undefined ? [] : [module])),
       ],
       // Order matters: fixed paths before `/:strategy/…`.

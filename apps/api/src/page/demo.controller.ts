@@ -1,0 +1,106 @@
+import { CLOCK, Public, StrategyRegistry } from '@authbench/auth-core';
+import { Controller, Get, Header, Inject, NotFoundException, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig, type StrategyName } from '../config/config.js';
+import { BenchmarkResults } from './benchmark-results.js';
+import { NO_STORE } from './security-headers.js';
+import { SessionInspector, type SessionRecordView } from './session-inspection.js';
+
+/**
+ * What the page needs to know about this configuration to explain it: lifetimes to count down
+ * with (not secret: every login response reveals its own), the session cookie's name, and which
+ * optional endpoints exist (so it asks only those, instead of collecting 404s).
+ */
+export interface PageSettingsView {
+  readonly session: {
+    readonly idleSeconds: number;
+    readonly absoluteSeconds: number;
+    readonly cookieName: string;
+  };
+  readonly token: { readonly ttlSeconds: number };
+  readonly jwt: { readonly ttlSeconds: number; readonly refreshTtlSeconds: number };
+  /** Every mounted strategy's lifetime is a minute or less: the "wait for expiry" demo mode. */
+  readonly demoMode: boolean;
+  /** `GET /demo/session-record` exists (outside production, with `session` mounted). */
+  readonly inspection: boolean;
+  /** `GET /demo/benchmarks` has a results file to serve. */
+  readonly benchmarks: boolean;
+}
+
+/** Seconds below which the page treats lifetimes as the short-TTL demo mode. */
+const DEMO_MODE_MAX_SECONDS = 60;
+
+/**
+ * What the page reads besides the API itself. Paths live under `/demo/…`: a fixed first
+ * segment that no strategy is named, so nothing here shadows `/:strategy/…`.
+ */
+@Controller('demo')
+export class DemoController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly now: () => number,
+    private readonly registry: StrategyRegistry,
+    private readonly benchmarks: BenchmarkResults,
+  ) {}
+
+  /**
+   * The server-side record of the caller's own session cookie. Public as far as the guard is
+   * concerned, but it authenticates the cookie itself (so 401 with the reason without one).
+   * Exists only outside production: in production it is the same 404 as an unknown route.
+   */
+  @Public()
+  @Get('session-record')
+  @Header('Cache-Control', NO_STORE)
+  async sessionRecord(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionRecordView> {
+    const strategy = this.inspectionEnabled() ? this.registry.get('session') : undefined;
+    // The same 404 as an unknown route: in production the endpoint does not exist.
+    if (strategy === undefined) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
+    return new SessionInspector(strategy, this.now).inspect({ request, response });
+  }
+
+  @Public()
+  @Get('settings')
+  @Header('Cache-Control', NO_STORE)
+  async settings(): Promise<PageSettingsView> {
+    const c = this.config;
+    const lifetimes: Readonly<Record<StrategyName, number>> = {
+      session: c.SESSION_TTL,
+      token: c.TOKEN_TTL,
+      jwt: c.JWT_TTL,
+    };
+    return {
+      // CONTRACT §2: `sid`, or `__Host-sid` when the cookie is Secure.
+      session: {
+        idleSeconds: c.SESSION_TTL,
+        absoluteSeconds: c.SESSION_ABSOLUTE_TTL,
+        cookieName: c.COOKIE_SECURE ? '__Host-sid' : 'sid',
+      },
+      token: { ttlSeconds: c.TOKEN_TTL },
+      jwt: { ttlSeconds: c.JWT_TTL, refreshTtlSeconds: c.JWT_REFRESH_TTL },
+      demoMode: c.AUTH_STRATEGIES.every((name) => lifetimes[name] <= DEMO_MODE_MAX_SECONDS),
+      inspection: this.inspectionEnabled(),
+      benchmarks: await this.benchmarks.exists(),
+    };
+  }
+
+  private inspectionEnabled(): boolean {
+    return this.config.NODE_ENV !== 'production' && this.registry.get('session') !== undefined;
+  }
+
+  /** `benchmarks/results/latest.json` as written by the last benchmark run; 404 before the first. */
+  @Public()
+  @Get('benchmarks')
+  @Header('Cache-Control', NO_STORE)
+  async benchmarkResults(): Promise<Readonly<Record<string, unknown>>> {
+    const results = await this.benchmarks.latest();
+    if (results === null) {
+      throw new NotFoundException(
+        'No benchmark results yet: run `npm run bench` to produce benchmarks/results/latest.json.',
+      );
+    }
+    return results;
+  }
+}
