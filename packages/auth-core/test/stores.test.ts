@@ -10,9 +10,10 @@ import {
   TooManyAttemptsError,
 } from '../src/index.js';
 import {
+  type ConnectedTestRedis,
+  connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
-  startTestRedis,
   type TestRedisServer,
 } from '../src/testing/index.js';
 
@@ -68,18 +69,17 @@ const hasRedis = requireProgramOrSkip(
 );
 
 (hasRedis ? describe : describe.skip)('against a real redis-server', () => {
+  let testRedis: ConnectedTestRedis;
   let server: TestRedisServer;
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    server = await startTestRedis();
-    redis = new RedisConnection(server.url, { commandTimeoutMs: 500 });
-    await redis.connect();
+    testRedis = await connectTestRedis();
+    ({ server, redis } = testRedis);
   });
 
   afterAll(async () => {
-    await redis.close();
-    await server.stop();
+    await testRedis.close();
   });
 
   it('RedisRevocationList revokes with an expiry Redis enforces', async () => {
@@ -108,9 +108,7 @@ const hasRedis = requireProgramOrSkip(
     expect(failure).toMatchObject({ status: 503, store: 'redis' });
     expect(await redis.ping()).toBe(false);
     await server.start();
-    const deadline = Date.now() + 10_000;
-    while (!(await redis.ping()) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    await testRedis.waitUntilReady();
     // The restarted server has no persistence: the entry is gone, and the call works again.
     await expect(list.isRevoked('jti-r')).resolves.toBe(false);
   }, 20_000);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { RedisConnection, StoreUnavailableError } from '@authbench/auth-core';
 import {
+  type ConnectedTestRedis,
+  connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
-  startTestRedis,
   type TestRedisServer,
 } from '@authbench/auth-core/testing';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -275,18 +276,17 @@ const hasRedis = requireProgramOrSkip(
 );
 
 (hasRedis ? describe : describe.skip)('Redis state (real redis-server)', () => {
+  let testRedis: ConnectedTestRedis;
   let server: TestRedisServer;
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    server = await startTestRedis();
-    redis = new RedisConnection(server.url, { commandTimeoutMs: 500 });
-    await redis.connect();
+    testRedis = await connectTestRedis();
+    ({ server, redis } = testRedis);
   });
 
   afterAll(async () => {
-    await redis.close();
-    await server.stop();
+    await testRedis.close();
   });
 
   stateContract('redis', (clock, overrides) => hsStrategy(clock, { redis, ...overrides }));
@@ -357,9 +357,7 @@ const hasRedis = requireProgramOrSkip(
       expect(await denylist.storeHealth()).toEqual({ redis: 'down' });
     } finally {
       await server.start();
-      const deadline = Date.now() + 10_000;
-      while (!(await redis.ping()) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      await testRedis.waitUntilReady();
     }
     expect(await denylist.storeHealth()).toEqual({ redis: 'up' });
   }, 20_000);

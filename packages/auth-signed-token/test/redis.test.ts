@@ -1,8 +1,9 @@
 import { RedisConnection, RedisRevocationList } from '@authbench/auth-core';
 import {
+  type ConnectedTestRedis,
+  connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
-  startTestRedis,
   type TestRedisServer,
 } from '@authbench/auth-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -16,27 +17,18 @@ const available = requireProgramOrSkip(
   'apt-get install redis-server',
 );
 
-async function waitUntilReady(redis: RedisConnection): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!redis.isReady) {
-    if (Date.now() > deadline) throw new Error('Redis did not reconnect within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 (available ? describe : describe.skip)('with RedisRevocationList on a real redis-server', () => {
+  let testRedis: ConnectedTestRedis;
   let server: TestRedisServer;
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    server = await startTestRedis();
-    redis = new RedisConnection(server.url, { commandTimeoutMs: 500 });
-    await redis.connect();
+    testRedis = await connectTestRedis();
+    ({ server, redis } = testRedis);
   });
 
   afterAll(async () => {
-    await redis.close();
-    await server.stop();
+    await testRedis.close();
   });
 
   // Redis expires entries on its own clock (PXAT), so these tests use the real clock.
@@ -74,7 +66,7 @@ async function waitUntilReady(redis: RedisConnection): Promise<void> {
     } finally {
       await server.start();
     }
-    await waitUntilReady(redis);
+    await testRedis.waitUntilReady();
     await expect(strategy.verifier.verify(issued.token)).resolves.toMatchObject({ userId: ALICE });
   });
 });

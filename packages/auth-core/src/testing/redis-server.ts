@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisConnection } from '../stores/redis-connection.js';
 import { freePort } from './free-port.js';
 import { findProgram } from './programs.js';
 
@@ -66,4 +67,34 @@ export async function startTestRedis(): Promise<TestRedisServer> {
 
   await start();
   return { url: `redis://127.0.0.1:${port}`, port, start, stop };
+}
+
+export interface ConnectedTestRedis {
+  readonly server: TestRedisServer;
+  readonly redis: RedisConnection;
+  /** Waits until the connection is ready again (after `server.start()` in an outage drill). */
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A throwaway redis-server and a connected `RedisConnection` to it, closed together. */
+export async function connectTestRedis(commandTimeoutMs = 500): Promise<ConnectedTestRedis> {
+  const server = await startTestRedis();
+  const redis = new RedisConnection(server.url, { commandTimeoutMs });
+  await redis.connect();
+  return {
+    server,
+    redis,
+    async waitUntilReady(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await redis.ping())) {
+        if (Date.now() > deadline) throw new Error(`Redis did not come back within ${timeoutMs} ms`);
+        await sleep(50);
+      }
+    },
+    async close() {
+      await redis.close();
+      await server.stop();
+    },
+  };
 }
