@@ -28,7 +28,11 @@ export async function spawnApi(
     stderr += chunk.toString('utf8');
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start in time: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // A process that never announced itself is still a process: never leave it running.
+      child.kill('SIGKILL');
+      reject(new Error(`API did not start in time: ${stderr}`));
+    }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       const match = /listening on (http:\/\/\S+)/.exec(stdout);

@@ -28,7 +28,7 @@ export class LoginRateLimiter {
 
   constructor(
     private readonly limit: LoginRateLimit,
-    redis: RedisConnection | null,
+    private readonly redis: RedisConnection | null,
   ) {
     const options = {
       points: limit.attempts,
@@ -73,7 +73,8 @@ export class LoginRateLimiter {
 
   private async call<T>(operation: () => Promise<T>): Promise<T> {
     try {
-      return await operation();
+      // The limiter talks to the raw client, so the connection's timeout is applied here.
+      return this.redis === null ? await operation() : await this.redis.withTimeout(operation());
     } catch (error) {
       if (error instanceof RateLimiterRes) throw error;
       throw new StoreUnavailableError('redis', error);

@@ -107,7 +107,11 @@ export class RedisConnection {
       this.kind === 'cluster'
         ? (this.client as ClusterClient).sendCommand<RedisReply>(key, readonly, [...args])
         : (this.client as NodeClient).sendCommand<RedisReply>([...args]);
-    return this.withTimeout(pending);
+    try {
+      return await this.withTimeout(pending);
+    } catch (error) {
+      throw this.classify(error);
+    }
   }
 
   async ping(): Promise<boolean> {
@@ -134,21 +138,28 @@ export class RedisConnection {
     }
   }
 
-  private async withTimeout(pending: Promise<RedisReply>): Promise<RedisReply> {
+  /**
+   * Bounds any Redis work — including libraries handed `client` directly — by the command
+   * timeout; a hung Redis (open socket, no replies) becomes a 503 instead of a hung request.
+   * Other failures pass through unchanged for the caller to classify.
+   */
+  async withTimeout<T>(pending: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
+    const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new StoreUnavailableError('redis')), this.commandTimeoutMs);
     });
     try {
       return await Promise.race([pending, timeout]);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      // A Redis *reply* error (wrong type, script error) is a bug, not an outage — unless
-      // the reply itself says Redis cannot serve right now.
-      if (error instanceof Error && error.name === 'ErrorReply' && !UNAVAILABLE_REPLY.test(error.message)) throw error;
-      throw new StoreUnavailableError('redis', error);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A failed command: a Redis reply error is a bug, unless it says Redis cannot serve now. */
+  private classify(error: unknown): unknown {
+    if (error instanceof StoreUnavailableError) return error;
+    if (error instanceof Error && error.name === 'ErrorReply' && !UNAVAILABLE_REPLY.test(error.message))
+      return error;
+    return new StoreUnavailableError('redis', error);
   }
 }

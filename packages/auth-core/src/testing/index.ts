@@ -5,4 +5,9 @@ export { findProgram, requireProgramOrSkip } from './programs.js';
 export type { TestRedisCluster } from './redis-cluster.js';
 export { startTestRedisCluster } from './redis-cluster.js';
 export type { TestRedisServer } from './redis-server.js';
-export { type ConnectedTestRedis, connectTestRedis, redisServerProgram, startTestRedis } from './redis-server.js';
+export {
+  type ConnectedTestRedis,
+  connectTestRedis,
+  redisServerProgram,
+  startTestRedis,
+} from './redis-server.js';

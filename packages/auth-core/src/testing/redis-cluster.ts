@@ -55,33 +55,31 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
       { stdio: 'ignore' },
     ),
   );
-  for (const port of ports) {
-    await until(() => cli(['-p', String(port), 'PING']).trim() === 'PONG', `redis-server on ${port}`);
-  }
-  cli([
-    '--cluster',
-    'create',
-    ...ports.map((port) => `127.0.0.1:${port}`),
-    '--cluster-replicas',
-    '0',
-    '--cluster-yes',
-  ]);
-  await until(
-    () => ports.every((port) => cli(['-p', String(port), 'CLUSTER', 'INFO']).includes('cluster_state:ok')),
-    'cluster_state:ok',
-  );
-  return {
-    url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
-    async stop() {
-      await Promise.all(
-        children.map(async (child) => {
-          if (child.exitCode !== null) return;
-          const exited = once(child, 'exit');
-          child.kill('SIGKILL');
-          await exited;
-        }),
-      );
-      rmSync(root, { recursive: true, force: true });
-    },
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }),
+    );
+    rmSync(root, { recursive: true, force: true });
   };
+  try {
+    for (const port of ports) {
+      await until(() => cli(['-p', String(port), 'PING']).trim() === 'PONG', `redis-server on ${port}`);
+    }
+    const nodes = ports.map((port) => `127.0.0.1:${port}`);
+    cli(['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
+    await until(
+      () => ports.every((port) => cli(['-p', String(port), 'CLUSTER', 'INFO']).includes('cluster_state:ok')),
+      'cluster_state:ok',
+    );
+  } catch (error) {
+    // Half a cluster is still three servers: stop them before reporting.
+    await stop();
+    throw error;
+  }
+  return { url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`, stop };
 }
