@@ -15,8 +15,8 @@ import type { AuthInfrastructure } from './auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from './auth/tokens.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { HealthController } from './health/health.controller.js';
-import { PageModule } from './page/page.module.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { PageModule } from './page/page.module.js';
 import type { MountedStrategy } from './strategies/mounted-strategy.js';
 import { StrategiesController } from './strategies/strategies.controller.js';
 import {
