@@ -8,9 +8,11 @@ import {
   UseStrategy,
 } from '@authbench/auth-core';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
+import { ApiLogin, ApiLogout, ApiProtected } from '../http/openapi-schemas.js';
 
 export interface ProtectedResponse {
   readonly message: string;
@@ -33,6 +35,7 @@ abstract class StrategyRoutes {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiLogin()
   async login(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -46,6 +49,7 @@ abstract class StrategyRoutes {
   }
 
   @Get('protected')
+  @ApiProtected()
   protected(@CurrentPrincipal() principal: Principal): ProtectedResponse {
     return {
       message: `Hello, ${principal.username}: this response needed a valid ${principal.strategy} credential.`,
@@ -56,6 +60,7 @@ abstract class StrategyRoutes {
 
   @Post('logout')
   @HttpCode(204)
+  @ApiLogout()
   async logout(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -66,6 +71,7 @@ abstract class StrategyRoutes {
 
   @Post('logout-all')
   @HttpCode(204)
+  @ApiLogout()
   async logoutAll(@Req() request: Request, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.resolver.resolve(request, this.binding).revokeAll(principal.userId);
   }
@@ -74,6 +80,14 @@ abstract class StrategyRoutes {
 /** `/<name>/…` for every mounted strategy. */
 @Controller(':strategy')
 @UseStrategy(':param')
+@ApiTags('strategies')
+@ApiParam({
+  name: 'strategy',
+  enum: ['session', 'token', 'jwt'],
+  description: 'a mounted strategy (AUTH_STRATEGIES)',
+})
+@ApiBearerAuth()
+@ApiCookieAuth('sid')
 export class StrategyRoutesController extends StrategyRoutes {
   constructor(resolver: StrategyResolver, @Inject(AUTH_INFRASTRUCTURE) infrastructure: AuthInfrastructure) {
     super(resolver, infrastructure, ':param');
@@ -83,6 +97,9 @@ export class StrategyRoutesController extends StrategyRoutes {
 /** `/login`, `/protected`, … for `AUTH_DEFAULT` (the classic tutorial's shape); 404 when unset. */
 @Controller()
 @UseStrategy('default')
+@ApiTags('AUTH_DEFAULT (root mount)')
+@ApiBearerAuth()
+@ApiCookieAuth('sid')
 export class DefaultStrategyRoutesController extends StrategyRoutes {
   constructor(resolver: StrategyResolver, @Inject(AUTH_INFRASTRUCTURE) infrastructure: AuthInfrastructure) {
     super(resolver, infrastructure, 'default');
