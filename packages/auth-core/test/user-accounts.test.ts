@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   Argon2PasswordHasher,
   AuthError,
@@ -18,15 +18,23 @@ describe('UserAccounts', () => {
   let users: SqlUserRepository;
   let accounts: UserAccounts;
 
-  beforeEach(async () => {
+  // One embedded database for the suite (it takes seconds to start); each test uses its own names
+  // and a fresh rate limiter.
+  beforeAll(async () => {
     users = await openUserRepository({ dataDir: ':memory:' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await users.close();
+  });
+
+  beforeEach(() => {
     accounts = new UserAccounts(
       users,
       new Argon2PasswordHasher(CHEAP),
       new LoginRateLimiter({ attempts: 3, windowSeconds: 60 }, null),
     );
   });
-
   it('registers with an NFKC-normalised name and never stores the password', async () => {
     const view = await accounts.register({ username: 'Ｂｏｂ', password: 'correct horse' });
     expect(view).toEqual({ id: expect.any(String), username: 'Bob' });
@@ -58,10 +66,10 @@ describe('UserAccounts', () => {
   });
 
   it('refuses a case-variant duplicate with 409', async () => {
-    await accounts.register({ username: 'Alice', password: 'password one' });
-    await expect(accounts.register({ username: 'alice', password: 'password two' })).rejects.toBeInstanceOf(
-      UsernameTakenError,
-    );
+    await accounts.register({ username: 'Duplicate', password: 'password one' });
+    await expect(
+      accounts.register({ username: 'duplicate', password: 'password two' }),
+    ).rejects.toBeInstanceOf(UsernameTakenError);
   });
 
   it('verifies a login case-insensitively and refuses wrong password and unknown user alike', async () => {
