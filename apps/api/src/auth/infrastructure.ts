@@ -13,7 +13,6 @@ import type { AppConfig } from '../config/config.js';
 /** The stores and services every strategy shares, opened once per process. */
 export interface AuthInfrastructure {
   readonly users: SqlUserRepository;
-  readonly usersKind: 'postgres' | 'embedded';
   readonly redis: RedisConnection | null;
   readonly accounts: UserAccounts;
   readonly now: () => number;
@@ -48,25 +47,19 @@ export async function openInfrastructure(
     new LoginRateLimiter(parseLoginRateLimit(config.LOGIN_RATE_LIMIT), redis),
     now,
   );
-  const usersKind = config.DATABASE_URL === undefined ? 'embedded' : 'postgres';
+  const embedded = config.DATABASE_URL === undefined;
+  const usersStore = embedded ? 'users' : 'postgres';
   return {
     users,
-    usersKind,
     redis,
     accounts,
     now,
     async storeHealth() {
-      const usersUp = await users.ping().then(
-        () => true,
-        () => false,
+      const usersStatus = await users.ping().then(
+        (): StoreStatus => (embedded ? 'embedded' : 'up'),
+        (): StoreStatus => 'down',
       );
-      const report: Record<string, StoreStatus> = {
-        [usersKind === 'embedded' ? 'users' : 'postgres']: usersUp
-          ? usersKind === 'embedded'
-            ? 'embedded'
-            : 'up'
-          : 'down',
-      };
+      const report: Record<string, StoreStatus> = { [usersStore]: usersStatus };
       if (redis !== null) report.redis = (await redis.ping()) ? 'up' : 'down';
       return report;
     },
