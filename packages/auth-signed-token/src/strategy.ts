@@ -72,8 +72,8 @@ export class SignedTokenStrategy implements AuthStrategy {
       stateless: false,
       revocation: 'immediate',
       serverStatePerLogin: 'none (a denylist entry per logout)',
-      // User + jti on a cache miss (always, with the default userCacheTtlMs = 0).
-      lookupsPerRequest: 2,
+      // jti, plus the user unless the in-process user cache is on (it then serves the user).
+      lookupsPerRequest: this.options.userCacheTtlMs > 0 ? 1 : 2,
       transport: this.transport,
     };
   }

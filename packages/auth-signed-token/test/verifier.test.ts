@@ -72,6 +72,18 @@ describe('SignedTokenVerifier: the good path', () => {
     });
   });
 
+  it('with the user cache on, a warm request costs one store look-up (the jti), and says so', async () => {
+    const revocations = new CountingRevocations();
+    const { strategy, users } = setup({ userCacheTtlMs: 1_000 }, { revocations });
+    const { token } = await strategy.issueToken(ALICE);
+    await strategy.verifier.verify(token);
+    users.findByIdCalls = 0;
+    revocations.reads = 0;
+    await strategy.verifier.verify(token);
+    expect({ user: users.findByIdCalls, jti: revocations.reads }).toEqual({ user: 0, jti: 1 });
+    expect(strategy.traits().lookupsPerRequest).toBe(1);
+  });
+
   it('accepts a compressed payload that stays under the limit', async () => {
     const { strategy, users, clock } = setup();
     const id = 'a'.repeat(128);

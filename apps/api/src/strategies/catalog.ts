@@ -1,7 +1,11 @@
 import { MemoryRevocationList, RedisRevocationList } from '@authbench/auth-core';
 import { createJwtStrategy, generateDevKeyPair, JwtAuthModule } from '@authbench/auth-jwt';
 import { createSessionStrategy } from '@authbench/auth-session';
-import { createSignedTokenStrategy, TOKEN_REVOCATION_PREFIX } from '@authbench/auth-signed-token';
+import {
+  createSignedTokenStrategy,
+  MAX_USER_CACHE_TTL_MS,
+  TOKEN_REVOCATION_PREFIX,
+} from '@authbench/auth-signed-token';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import type { ResolvedSecrets } from '../auth/secrets.js';
 import type { AppConfig, StrategyName } from '../config/config.js';
@@ -35,6 +39,10 @@ const CATALOG: Readonly<Partial<Record<StrategyName, StrategyFactory>>> = {
       digest: config.TOKEN_DIGEST,
       ttlSeconds: config.TOKEN_TTL,
       users,
+      // With the embedded user store this process is the only writer of users (API_WORKERS > 1
+      // needs DATABASE_URL), so a cache invalidated on every version bump here is exact. With
+      // PostgreSQL another process may bump a version, so every request reads the user.
+      userCacheTtlMs: config.DATABASE_URL === undefined ? MAX_USER_CACHE_TTL_MS : 0,
       revocations:
         redis === null
           ? new MemoryRevocationList({ now })
