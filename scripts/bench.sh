@@ -6,4 +6,5 @@ cd "$(repo_root)"
 require_node
 install_dependencies
 pnpm_cmd exec turbo run build --output-logs=errors-only
-node benchmarks/dist/cli.js "$@"
+# exec: Ctrl-C and SIGTERM reach the harness directly, which stops everything it started.
+exec node benchmarks/dist/cli.js "$@"

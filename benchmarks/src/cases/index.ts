@@ -1,0 +1,21 @@
+import type { Family } from '../lib/context.js';
+import { httpThroughput } from './http-throughput.js';
+import { itsdangerous } from './itsdangerous.js';
+import { jwtLibraries } from './jwt-libraries.js';
+import { revocationLatency } from './revocation-latency.js';
+import { serverState } from './server-state.js';
+import { storeDistance } from './store-distance.js';
+import { tutorialPeer } from './tutorial-peer.js';
+import { verifyCost } from './verify-cost.js';
+
+/** Every family, in run order: the in-process ones first, before any server is started. */
+export const FAMILIES: readonly Family[] = [
+  verifyCost,
+  itsdangerous,
+  jwtLibraries,
+  httpThroughput,
+  storeDistance,
+  serverState,
+  revocationLatency,
+  tutorialPeer,
+];

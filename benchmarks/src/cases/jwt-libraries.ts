@@ -1,0 +1,110 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createPassportJwtBaseline, generateDevKeyPair, type JwtAlgorithm } from '@authbench/auth-jwt';
+import { createVerifier } from 'fast-jwt';
+import { importSPKI, jwtVerify } from 'jose';
+import type { Family, FamilyScope, RunContext } from '../lib/context.js';
+import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
+import { buildJwt } from '../lib/strategies.js';
+
+/**
+ * Question 1c: what does the JWT path cost, by library? One access token minted by the
+ * strategy, verified by: the strategy without passport (`verifyAccessToken`), the strategy
+ * through passport-jwt (`authenticateHeader`, the guard's path), plain passport-jwt given the
+ * secret as a string (the tutorials' setup: jsonwebtoken imports the key on every call) and
+ * given a KeyObject, and jose and fast-jwt as references. Baseline: fast-jwt, a lean synchronous
+ * verifier on node:crypto (jose runs on WebCrypto, asynchronous in Node, and is slower here).
+ */
+const ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
+
+const LIBRARIES = [
+  ['fast-jwt', 'fast-jwt createVerifier'],
+  ['jose', 'jose jwtVerify (CryptoKey imported once)'],
+  ['passport-jwt-string', 'passport-jwt, secretOrKey as a string (common setup)'],
+  ['passport-jwt-keyobject', 'passport-jwt, KeyObject'],
+  ['authbench-passport', 'authbench strategy via passport-jwt (the guard path)'],
+  ['authbench', 'authbench strategy, verifyAccessToken (no passport)'],
+] as const;
+
+type Library = (typeof LIBRARIES)[number][0];
+
+export const jwtLibraries: Family = {
+  id: 'jwt-libraries',
+  title: 'JWT verification by library',
+  description:
+    'One access token verified by fast-jwt (baseline), jose, passport-jwt with a string secret (the common setup) and with a KeyObject, and the authbench strategy with and without passport; HS256, RS256, ES256. Median µs per verification, no store look-up (JWT_REVOCATION=none).',
+  missing: () => [],
+  estimateSeconds: (ctx) => ALGORITHMS.length * LIBRARIES.length * sampleSeconds(ctx.sizes.sampler) + 2,
+
+  async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
+    const { fixtures } = ctx;
+    const user = { id: fixtures.userId, username: fixtures.username };
+    const total = ALGORITHMS.length * LIBRARIES.length;
+    let done = 0;
+    for (const algorithm of ALGORITHMS) {
+      const symmetric = algorithm.startsWith('HS');
+      const keys = symmetric ? undefined : generateDevKeyPair(algorithm);
+      const strategy = buildJwt(fixtures, {
+        algorithm,
+        revocation: 'none',
+        redis: null,
+        ...(keys === undefined ? {} : { keys }),
+      });
+      const token = (await strategy.issue(user)).token;
+      const keyText = symmetric ? fixtures.secrets.jwt : (keys?.publicKeyPem ?? '');
+      const keyObject: KeyObject = symmetric
+        ? createSecretKey(Buffer.from(keyText, 'utf8'))
+        : createPublicKey(keyText);
+      // jose works on WebCrypto: give it a CryptoKey imported once, its fastest form.
+      const joseKey = symmetric
+        ? await crypto.subtle.importKey(
+            'raw',
+            Buffer.from(keyText, 'utf8'),
+            { name: 'HMAC', hash: 'SHA-256' },
+            false,
+            ['verify'],
+          )
+        : await importSPKI(keyText, algorithm);
+      const common = { algorithm, issuer: fixtures.issuer, audience: fixtures.audience };
+      const passportString = createPassportJwtBaseline({ ...common, secretOrKey: keyText });
+      const passportKey = createPassportJwtBaseline({ ...common, secretOrKey: keyObject });
+      const fast = createVerifier({
+        key: keyText,
+        algorithms: [algorithm],
+        allowedIss: fixtures.issuer,
+        allowedAud: fixtures.audience,
+      });
+      const header = `Bearer ${token}`;
+      const operations: Record<Library, () => unknown> = {
+        jose: () =>
+          jwtVerify(token, joseKey, {
+            issuer: fixtures.issuer,
+            audience: fixtures.audience,
+            algorithms: [algorithm],
+          }),
+        'fast-jwt': () => fast(token),
+        'passport-jwt-string': () => passportString.verify(token),
+        'passport-jwt-keyobject': () => passportKey.verify(token),
+        'authbench-passport': () => strategy.authenticateHeader(header),
+        authbench: () => strategy.verifyAccessToken(token),
+      };
+      const baselineId = `jwt-libraries/${algorithm.toLowerCase()}/fast-jwt`;
+      for (const [library, label] of LIBRARIES) {
+        scope.step(`${algorithm} · ${library}`, done, total);
+        const operation = operations[library];
+        await expectOutcome(`${algorithm} ${library}`, operation, 'accept');
+        const stats = await sample(operation, ctx.sizes.sampler);
+        done += 1;
+        scope.add({
+          id: `jwt-libraries/${algorithm.toLowerCase()}/${library}`,
+          label: `${algorithm}: ${label}`,
+          unit: 'µs',
+          better: 'lower',
+          value: stats.medianNs / 1000,
+          numbers: microseconds(stats),
+          baselineId,
+          params: { algorithm, library, tokenBytes: Buffer.byteLength(token) },
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,345 @@
+import { RedisConnection, type RedisReply } from '@authbench/auth-core';
+import type { JwtStrategy } from '@authbench/auth-jwt';
+import type { SessionStrategy } from '@authbench/auth-session';
+import type { SignedTokenStrategy } from '@authbench/auth-signed-token';
+import type { Family, FamilyScope, RunContext } from '../lib/context.js';
+import { settledHeapBytes } from '../lib/gc.js';
+import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
+import { microseconds, sample, sampleSeconds } from '../lib/sampler.js';
+import { missingService, startScratchRedis } from '../lib/services.js';
+import { buildJwt, buildSession, buildToken, issueSessionCookie, MapUsers } from '../lib/strategies.js';
+
+/**
+ * Question 4: what does the server keep per active login, and does verification get slower
+ * as logins pile up? Bytes of server state per login (in-process: heap delta after a full GC;
+ * Redis: `used_memory` delta on a private redis-server) at 1k/10k/100k logins (quick: 1k),
+ * verification cost at each size; the credential's bytes on the wire; and store look-ups per
+ * request, counted on the wire by the proxies in front of Redis and PostgreSQL.
+ */
+const KEPT = 200;
+
+type Store = 'memory' | 'redis';
+
+interface Built {
+  /** Logs a user in; returns the credential in the form `verify` takes. */
+  login(index: number): Promise<string>;
+  verify(credential: string): Promise<unknown>;
+  /** Logins the strategy itself reports holding, when it can say. */
+  count(): Promise<number | null>;
+}
+
+function userOf(index: number) {
+  return { id: `user-${String(index).padStart(7, '0')}`, username: `user${index}` };
+}
+
+function build(
+  ctx: RunContext,
+  strategy: StrategyName,
+  redis: RedisConnection | null,
+  users: MapUsers,
+  size: number,
+): Built {
+  const fixtures = ctx.fixtures;
+  const prefix = 'state:';
+  switch (strategy) {
+    case 'session': {
+      const session: SessionStrategy = buildSession(fixtures, {
+        redis,
+        maxSessions: size + KEPT + 16,
+        keyPrefix: `${prefix}session:`,
+      });
+      return {
+        login: (index) => issueSessionCookie(session, userOf(index)),
+        verify: (cookie) => session.verify(cookie),
+        count: () => session.activeSessionCount(),
+      };
+    }
+    case 'token': {
+      const token: SignedTokenStrategy = buildToken(fixtures, { users, redis, keyPrefix: `${prefix}token:` });
+      return {
+        login: async (index) => (await token.issueToken(userOf(index).id)).token,
+        verify: (value) => token.verifier.verify(value),
+        count: async () => null,
+      };
+    }
+    case 'jwt': {
+      const jwt: JwtStrategy = buildJwt(fixtures, {
+        revocation: 'denylist',
+        redis,
+        keyPrefix: `${prefix}jwt:`,
+      });
+      return {
+        login: async (index) => (await jwt.issue(userOf(index))).token,
+        verify: (value) => jwt.verifyAccessToken(value),
+        count: async () => {
+          const store = jwt.store as { stats?: () => { logins: number } };
+          return typeof store.stats === 'function' ? store.stats().logins : null;
+        },
+      };
+    }
+  }
+}
+
+function infoField(info: RedisReply, field: string): number {
+  const match = new RegExp(`^${field}:(\\d+)`, 'm').exec(String(info));
+  return match?.[1] === undefined ? Number.NaN : Number(match[1]);
+}
+
+async function inBatches(
+  count: number,
+  parallel: number,
+  run: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      await run(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, count) }, worker));
+}
+
+async function measureState(
+  ctx: RunContext,
+  scope: FamilyScope,
+  stores: readonly Store[],
+  step: (label: string, finished: boolean) => void,
+): Promise<void> {
+  const scratch = stores.includes('redis') ? await startScratchRedis(ctx.registry) : null;
+  const redis = scratch === null ? null : new RedisConnection(scratch.url);
+  await redis?.connect();
+  try {
+    const smallest = ctx.sizes.stateSizes[0] ?? 1_000;
+    for (const store of stores) {
+      for (const size of ctx.sizes.stateSizes) {
+        for (const strategy of STRATEGIES) {
+          step(`${store} · ${strategy} · ${size.toLocaleString('en')} logins`, false);
+          if (store === 'redis') await redis?.command('', ['FLUSHALL']);
+          const users = new MapUsers();
+          for (let index = 0; index < size; index += 1) users.add(userOf(index).id, userOf(index).username);
+          const built = build(ctx, strategy, store === 'redis' ? redis : null, users, size);
+          // The kept credentials are made before the first reading, so they are not counted as state.
+          const kept: string[] = [];
+          for (let index = 0; index < Math.min(KEPT, size); index += 1) kept.push(await built.login(index));
+          const readBytes = async () =>
+            store === 'memory'
+              ? settledHeapBytes()
+              : infoField(await (redis as RedisConnection).command('', ['INFO', 'memory']), 'used_memory');
+          const before = await readBytes();
+          const added = size - kept.length;
+          if (store === 'memory') {
+            for (let index = kept.length; index < size; index += 1) await built.login(index);
+          } else {
+            await inBatches(added, 32, (offset) => built.login(kept.length + offset));
+          }
+          const after = await readBytes();
+          const reported = await built.count();
+          const numbers: Record<string, number> = {
+            bytesPerLogin: added === 0 ? 0 : (after - before) / added,
+            totalBytes: after - before,
+            loginsMeasured: added,
+            activeLogins: size,
+          };
+          if (reported !== null) numbers.loginsReportedByStore = reported;
+          if (store === 'redis' && redis !== null) {
+            const keys = Number(await redis.command('', ['DBSIZE']));
+            numbers.keys = keys;
+            numbers.keysPerLogin = keys / size;
+            const sampleKey = await redis.command('', ['RANDOMKEY']);
+            if (typeof sampleKey === 'string') {
+              numbers.sampleKeyBytes = Number(await redis.command(sampleKey, ['MEMORY', 'USAGE', sampleKey]));
+            }
+          }
+          const baseCase = `server-state/bytes/${store}/session/${size}`;
+          scope.add({
+            id: `server-state/bytes/${store}/${strategy}/${size}`,
+            label: `${strategy}: server state per active login, ${store === 'memory' ? 'in-process (heap)' : 'Redis (used_memory)'}, ${size.toLocaleString('en')} logins`,
+            unit: 'bytes/login',
+            better: 'lower',
+            value: numbers.bytesPerLogin ?? 0,
+            numbers,
+            baselineId: baseCase,
+            params: {
+              strategy,
+              store,
+              activeLogins: size,
+              jwtRevocation: strategy === 'jwt' ? 'denylist' : 'n/a',
+            },
+          });
+          let turn = 0;
+          const stats = await sample(() => built.verify(kept[turn++ % kept.length] ?? ''), ctx.sizes.sampler);
+          scope.add({
+            id: `server-state/verify/${store}/${strategy}/${size}`,
+            label: `${strategy}: verify with ${size.toLocaleString('en')} active logins (${store})`,
+            unit: 'µs',
+            better: 'lower',
+            value: stats.medianNs / 1000,
+            numbers: microseconds(stats),
+            baselineId: `server-state/verify/${store}/${strategy}/${smallest}`,
+            params: { strategy, store, activeLogins: size },
+          });
+          step(`${store} · ${strategy} · ${size.toLocaleString('en')} logins`, true);
+        }
+      }
+    }
+  } finally {
+    await redis?.close();
+    await scratch?.process.stop();
+  }
+}
+
+/** What a client sends with every request, per strategy and JWT algorithm. */
+async function measureWire(ctx: RunContext, scope: FamilyScope): Promise<void> {
+  const fixtures = ctx.fixtures;
+  const user = { id: fixtures.userId, username: fixtures.username };
+  const users = new MapUsers();
+  users.add(user.id, user.username);
+  const cookie = await issueSessionCookie(buildSession(fixtures, { redis: null }), user);
+  const token = (await buildToken(fixtures, { users, redis: null }).issueToken(user.id)).token;
+  const entries: {
+    id: string;
+    label: string;
+    header: string;
+    credential: string;
+    params: Record<string, string>;
+  }[] = [
+    {
+      id: 'session',
+      label: 'session cookie (sid)',
+      header: `Cookie: ${cookie}\r\n`,
+      credential: cookie,
+      params: { strategy: 'session' },
+    },
+    {
+      id: 'token',
+      label: 'signed token (itsdangerous, sha1)',
+      header: `Authorization: Bearer ${token}\r\n`,
+      credential: token,
+      params: { strategy: 'token' },
+    },
+  ];
+  for (const algorithm of ['HS256', 'RS256', 'ES256'] as const) {
+    const pair = await buildJwt(fixtures, { algorithm, revocation: 'denylist', redis: null }).issue(user);
+    entries.push({
+      id: `jwt-${algorithm.toLowerCase()}`,
+      label: `JWT access token, ${algorithm}`,
+      header: `Authorization: Bearer ${pair.token}\r\n`,
+      credential: pair.token,
+      params: { strategy: 'jwt', algorithm, refreshTokenBytes: String(Buffer.byteLength(pair.refreshToken)) },
+    });
+  }
+  for (const entry of entries) {
+    scope.add({
+      id: `server-state/wire/${entry.id}`,
+      label: `bytes on the wire per request: ${entry.label}`,
+      unit: 'bytes',
+      better: 'lower',
+      value: Buffer.byteLength(entry.header),
+      numbers: {
+        headerBytes: Buffer.byteLength(entry.header),
+        credentialBytes: Buffer.byteLength(entry.credential),
+      },
+      baselineId: 'server-state/wire/session',
+      params: entry.params,
+    });
+  }
+}
+
+/** Look-ups per authenticated request, counted by the proxies (not taken from the traits). */
+async function measureLookups(
+  ctx: RunContext,
+  scope: FamilyScope,
+  step: (label: string) => void,
+): Promise<void> {
+  const api = await ctx.apis.get('proxied-1w');
+  const traits = JSON.parse((await httpRequest(`${api.baseUrl}/strategies`)).body) as {
+    name: string;
+    traits: { lookupsPerRequest: number };
+  }[];
+  const count = ctx.sizes.lookupRequests;
+  const routes: (StrategyName | 'baseline')[] = ['baseline', ...STRATEGIES];
+  for (const route of routes) {
+    step(`look-ups per request · ${route}`);
+    const path = route === 'baseline' ? '/strategies' : `/${route}/protected`;
+    const headers = route === 'baseline' ? {} : (await api.credential(route)).headers;
+    // One request first: connections and prepared state are set up outside the count.
+    await httpRequest(`${api.baseUrl}${path}`, { headers });
+    await ctx.proxies.reset('redis');
+    await ctx.proxies.reset('postgres');
+    for (let index = 0; index < count; index += 1) {
+      const response = await httpRequest(`${api.baseUrl}${path}`, { headers });
+      if (response.status !== 200)
+        throw new Error(`GET ${path} answered ${response.status} while counting look-ups`);
+    }
+    const redis = await ctx.proxies.read('redis');
+    const postgres = await ctx.proxies.read('postgres');
+    const declared =
+      route === 'baseline'
+        ? 0
+        : (traits.find((entry) => entry.name === route)?.traits.lookupsPerRequest ?? -1);
+    const perRequest = (redis.requests + postgres.requests) / count;
+    scope.add({
+      id: `server-state/lookups/${route}`,
+      label: `store look-ups per request: ${route === 'baseline' ? 'baseline GET /strategies' : `GET /${route}/protected`} (counted on the wire)`,
+      unit: 'look-ups/request',
+      better: 'lower',
+      value: perRequest,
+      numbers: {
+        total: perRequest,
+        redisCommands: redis.requests / count,
+        postgresStatements: postgres.requests / count,
+        declaredByTraits: declared,
+        requests: count,
+      },
+      baselineId: 'server-state/lookups/session',
+      params: { route, config: 'proxied-1w' },
+      ...(Math.abs(perRequest - declared) > 0.01
+        ? { notes: [`GET /strategies declares ${declared} look-ups per request; ${perRequest} were counted`] }
+        : {}),
+    });
+  }
+}
+
+export const serverState: Family = {
+  id: 'server-state',
+  title: 'Server state, credential size and look-ups',
+  description:
+    'Bytes of server state per active login (heap delta in process, used_memory delta in Redis) and verification cost as logins grow; the credential’s bytes on the wire; store look-ups per request counted on the wire.',
+  missing: () => [],
+  apiConfigs: () =>
+    missingService('redis') === null && missingService('postgres') === null ? ['proxied-1w'] : [],
+  estimateSeconds: (ctx) => {
+    const logins = ctx.sizes.stateSizes.reduce((sum, size) => sum + size, 0);
+    return (
+      2 * 3 * ctx.sizes.stateSizes.length * (sampleSeconds(ctx.sizes.sampler) + 0.3) +
+      (logins * 6 * 100) / 1e6 +
+      6 +
+      (4 * ctx.sizes.lookupRequests) / 500
+    );
+  },
+
+  async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
+    const redisMissing = missingService('redis');
+    const pgMissing = missingService('postgres');
+    if (redisMissing !== null) scope.skipPart(redisMissing, 'Redis server state');
+    const stores: Store[] = redisMissing === null ? ['memory', 'redis'] : ['memory'];
+    const steps = stores.length * ctx.sizes.stateSizes.length * STRATEGIES.length + 2;
+    let done = 0;
+    await measureState(ctx, scope, stores, (label, finished) => {
+      if (finished) done += 1;
+      scope.step(label, done, steps);
+    });
+    await measureWire(ctx, scope);
+    done += 1;
+    scope.step('look-ups per request', done, steps);
+    const lookupsMissing = redisMissing ?? pgMissing;
+    if (lookupsMissing !== null)
+      scope.skipPart(lookupsMissing, 'store look-ups per request (counted through the proxies)');
+    else await measureLookups(ctx, scope, (label) => scope.step(label, done, steps));
+    scope.note(
+      'In-process bytes are the V8 heap delta after a full GC (they include the Map entries and strings the store keeps); Redis bytes are the used_memory delta of a private redis-server (keys, values, TTL entries and allocator overhead).',
+    );
+  },
+};

@@ -1,0 +1,91 @@
+import type { ApiConfig } from './api-process.js';
+import type { ModeSizes } from './options.js';
+import type { Services } from './services.js';
+import type { StoreProxies } from './store-proxies.js';
+
+/**
+ * The API configurations the families measure, by key. Every one mounts all three strategies
+ * (the same app) unless it says otherwise; secrets, NODE_ENV=production, LOG_LEVEL=silent and
+ * DATA_DIR=:memory: are set for all by `startApi`.
+ */
+export const API_CONFIG_KEYS = [
+  'memory-1w',
+  'memory-1w-stateless',
+  'redis-1w',
+  'redis-1w-b',
+  'redis-2w',
+  'proxied-1w',
+  'stateless-a',
+  'stateless-b',
+] as const;
+export type ApiConfigKey = (typeof API_CONFIG_KEYS)[number];
+
+export function apiConfigs(services: Services, proxies: StoreProxies, sizes: ModeSizes) {
+  const shared = async () => ({
+    REDIS_URL: await services.url('redis'),
+    DATABASE_URL: await services.url('postgres'),
+  });
+  return async (key: string): Promise<ApiConfig> => {
+    switch (key as ApiConfigKey) {
+      case 'memory-1w':
+        return {
+          key,
+          workers: 1,
+          stores: 'memory',
+          env: {},
+          description: 'one process, in-process stores, embedded users',
+        };
+      case 'memory-1w-stateless':
+        return {
+          key,
+          workers: 1,
+          stores: 'memory',
+          env: { JWT_REVOCATION: 'none' },
+          description: 'one process, in-process stores, JWT_REVOCATION=none (stateless JWT)',
+        };
+      case 'redis-1w':
+      case 'redis-1w-b':
+        return {
+          key,
+          workers: 1,
+          stores: 'redis',
+          env: await shared(),
+          description: 'one process, Redis + PostgreSQL',
+        };
+      case 'redis-2w':
+        return {
+          key,
+          workers: 2,
+          stores: 'redis',
+          env: { ...(await shared()), API_WORKERS: '2' },
+          description: 'API_WORKERS=2 (node:cluster), Redis + PostgreSQL',
+        };
+      case 'proxied-1w': {
+        const urls = await proxies.urls();
+        return {
+          key,
+          workers: 1,
+          stores: 'redis',
+          env: { REDIS_URL: urls.redis, DATABASE_URL: urls.postgres },
+          description: 'one process, Redis and PostgreSQL through the latency/counting proxies',
+        };
+      }
+      case 'stateless-a':
+      case 'stateless-b':
+        return {
+          key,
+          workers: 1,
+          stores: 'redis',
+          env: {
+            ...(await shared()),
+            AUTH_STRATEGIES: 'jwt',
+            JWT_REVOCATION: 'none',
+            JWT_TTL: String(sizes.statelessJwtTtlSeconds),
+          },
+          description: `one process, JWT only, JWT_REVOCATION=none, JWT_TTL=${sizes.statelessJwtTtlSeconds}`,
+        };
+      default:
+        throw new Error(`unknown API configuration ${key}`);
+    }
+  };
+}

@@ -1,0 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@authbench/auth-core/testing';
+import type { CpuPlan } from './cpu-plan.js';
+import type { Fixtures } from './fixtures.js';
+import { type Credential, ensureUser, login, type StrategyName, waitForHttp } from './http.js';
+import type { ManagedProcess, ProcessRegistry } from './processes.js';
+
+export const API_MAIN = fileURLToPath(new URL('../../../apps/api/dist/main.js', import.meta.url));
+const EXIT_HOOK = fileURLToPath(new URL('./profile-exit-hook.js', import.meta.url));
+
+/** One way of running the API, as environment variables (CONTRACT §1). */
+export interface ApiConfig {
+  readonly key: string;
+  readonly description: string;
+  readonly workers: number;
+  /** `memory`: in-process stores and embedded users; `redis`: Redis + PostgreSQL. */
+  readonly stores: 'memory' | 'redis';
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ApiHandle {
+  readonly config: ApiConfig;
+  readonly baseUrl: string;
+  readonly process: ManagedProcess;
+  /** A credential for the run's user, logged in once per strategy and reused. */
+  credential(strategy: StrategyName): Promise<Credential>;
+  /** A fresh login (revocation measurements log out what they use). */
+  freshLogin(strategy: StrategyName): Promise<Credential>;
+  stop(): Promise<void>;
+}
+
+function procChildren(pid: number): Promise<number[]> {
+  return readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').then(
+    (text) =>
+      text
+        .trim()
+        .split(/\s+/)
+        .filter((part) => part.length > 0)
+        .map(Number),
+    () => [],
+  );
+}
+
+async function cpuTicks(pid: number): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The primary prints its URL when the first worker listens. The others are ready once all
+ * `workers` children exist and have stopped burning CPU on start-up (Linux /proc); elsewhere,
+ * a fixed pause.
+ */
+export async function waitForWorkers(pid: number, workers: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const pause = (ms: number) => new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+  if (process.platform !== 'linux') {
+    await pause(2_000);
+    return;
+  }
+  while (Date.now() < deadline) {
+    const children = await procChildren(pid);
+    if (children.length >= workers) {
+      const before = await Promise.all(children.map(cpuTicks));
+      await pause(250);
+      const after = await Promise.all(children.map(cpuTicks));
+      if (after.every((ticks, index) => ticks - (before[index] ?? 0) <= 2)) return;
+    } else {
+      await pause(100);
+    }
+  }
+}
+
+export interface StartApiOptions {
+  /** Write a V8 CPU profile per process into this directory (stop with `stopForProfile`). */
+  readonly profileDir?: string;
+}
+
+export async function startApi(
+  registry: ProcessRegistry,
+  cpu: CpuPlan,
+  fixtures: Fixtures,
+  config: ApiConfig,
+  options: StartApiOptions = {},
+): Promise<ApiHandle> {
+  const port = await freePort();
+  const nodeArgs =
+    options.profileDir === undefined
+      ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--import=${EXIT_HOOK}`];
+  const managed = registry.spawn({
+    name: `API ${config.key}${options.profileDir === undefined ? '' : ' (profiled)'}`,
+    command: process.execPath,
+    args: [...nodeArgs, API_MAIN],
+    cpus: cpu.serverCpus,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NODE_ENV: 'production',
+      // Plain HTTP on loopback: the session cookie cannot be Secure here.
+      COOKIE_SECURE: 'false',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: ':memory:',
+      SESSION_SECRET: fixtures.secrets.session,
+      TOKEN_SECRET: fixtures.secrets.token,
+      JWT_SECRET: fixtures.secrets.jwt,
+      API_WORKERS: String(config.workers),
+      ...config.env,
+    },
+  });
+  try {
+    const match = await managed.waitForOutput(/listening on (http:\/\/\S+)/, 90_000);
+    const baseUrl = match[1] ?? '';
+    await waitForHttp(`${baseUrl}/strategies`, 30_000);
+    if (config.workers > 1) await waitForWorkers(managed.pid, config.workers, 30_000);
+    await ensureUser(baseUrl, fixtures.username, fixtures.password);
+    const cached = new Map<StrategyName, Promise<Credential>>();
+    const freshLogin = (strategy: StrategyName) =>
+      login(baseUrl, strategy, fixtures.username, fixtures.password);
+    return {
+      config,
+      baseUrl,
+      process: managed,
+      credential(strategy) {
+        let pending = cached.get(strategy);
+        if (pending === undefined) {
+          pending = freshLogin(strategy);
+          cached.set(strategy, pending);
+        }
+        return pending;
+      },
+      freshLogin,
+      stop: () => managed.stop(),
+    };
+  } catch (error) {
+    await managed.stop(1_000);
+    throw error;
+  }
+}
+
+/** Stops a profiled API so that every process (primary and workers) writes its profile. */
+export async function stopForProfile(handle: ApiHandle): Promise<void> {
+  await handle.process.stop(10_000, 'SIGUSR2');
+}
+
+/**
+ * API processes shared by the families of one run, started on first use and stopped at the
+ * end (an API start costs seconds; the families measure different things on the same configs).
+ */
+export class ApiPool {
+  private readonly running = new Map<string, Promise<ApiHandle>>();
+
+  constructor(
+    private readonly registry: ProcessRegistry,
+    private readonly cpu: CpuPlan,
+    private readonly fixtures: Fixtures,
+    private readonly configs: (key: string) => Promise<ApiConfig>,
+  ) {}
+
+  get(key: string): Promise<ApiHandle> {
+    let pending = this.running.get(key);
+    if (pending === undefined) {
+      pending = this.configs(key).then((config) => startApi(this.registry, this.cpu, this.fixtures, config));
+      // A failed start is not cached: the next family may try again.
+      pending.catch(() => this.running.delete(key));
+      this.running.set(key, pending);
+    }
+    return pending;
+  }
+
+  async startProfiled(key: string, profileDir: string): Promise<ApiHandle> {
+    return startApi(this.registry, this.cpu, this.fixtures, await this.configs(key), { profileDir });
+  }
+
+  async stopAll(): Promise<void> {
+    const handles = await Promise.allSettled([...this.running.values()]);
+    this.running.clear();
+    await Promise.all(
+      handles.map((settled) => (settled.status === 'fulfilled' ? settled.value.stop() : Promise.resolve())),
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { postgresBinDir, redisServerProgram } from '@authbench/auth-core/testing';
+import type { CpuPlan } from './cpu-plan.js';
+import type { PythonInfo } from './python.js';
+import type { Environment } from './results.js';
+import { REPO_ROOT } from './services.js';
+
+/** Where each measured package is installed (pnpm links it into the package that depends on it). */
+const PACKAGE_HOMES: readonly (readonly [string, string])[] = [
+  ['autocannon', 'benchmarks'],
+  ['fast-jwt', 'benchmarks'],
+  ['jose', 'benchmarks'],
+  ['vega', 'benchmarks'],
+  ['vega-lite', 'benchmarks'],
+  ['passport', 'packages/auth-jwt'],
+  ['passport-jwt', 'packages/auth-jwt'],
+  ['jsonwebtoken', 'packages/auth-jwt'],
+  ['@nestjs/passport', 'packages/auth-jwt'],
+  ['express-session', 'packages/auth-session'],
+  ['connect-redis', 'packages/auth-session'],
+  ['@noble/hashes', 'packages/itsdangerous'],
+  ['fflate', 'packages/itsdangerous'],
+  ['redis', 'packages/auth-core'],
+  ['pg', 'packages/auth-core'],
+  ['@electric-sql/pglite', 'packages/auth-core'],
+  ['@nestjs/core', 'apps/api'],
+  ['express', 'apps/api'],
+  ['pino', 'apps/api'],
+];
+
+function versionOf(name: string, home: string): string {
+  try {
+    const text = readFileSync(`${REPO_ROOT}${home}/node_modules/${name}/package.json`, 'utf8');
+    const parsed = JSON.parse(text) as { version?: unknown };
+    return typeof parsed.version === 'string' ? parsed.version : 'unknown';
+  } catch {
+    return 'not installed';
+  }
+}
+
+function firstLine(command: string, args: readonly string[]): string | null {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 10_000 });
+  if (result.status !== 0) return null;
+  return `${result.stdout}${result.stderr}`.trim().split('\n')[0] ?? null;
+}
+
+export function gitCommit(): string {
+  const head = firstLine('git', ['-C', REPO_ROOT, 'rev-parse', '--short=12', 'HEAD']) ?? 'unknown';
+  const status = spawnSync('git', ['-C', REPO_ROOT, 'status', '--porcelain'], { encoding: 'utf8' });
+  return status.status === 0 && status.stdout.trim().length > 0 ? `${head}+uncommitted` : head;
+}
+
+export function loadAverage(): string {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+export function captureEnvironment(options: {
+  readonly cpu: CpuPlan;
+  readonly python: PythonInfo;
+  readonly services: string;
+  readonly loadAverageStart: string;
+}): Environment {
+  const packages: Record<string, string> = {};
+  for (const [name, home] of PACKAGE_HOMES) packages[name] = versionOf(name, home);
+  for (const name of ['auth-core', 'auth-jwt', 'auth-session', 'auth-signed-token', 'itsdangerous']) {
+    packages[`@authbench/${name}`] = versionOf(`@authbench/${name}`, 'benchmarks');
+  }
+  const programs: Record<string, string> = {};
+  const redis = redisServerProgram();
+  if (redis !== null) programs['redis-server'] = firstLine(redis, ['--version']) ?? 'unknown';
+  const pgDir = postgresBinDir();
+  if (pgDir !== null) programs.postgres = firstLine(`${pgDir}/postgres`, ['--version']) ?? 'unknown';
+  if (options.python.available) {
+    programs.python = options.python.version;
+    for (const [name, version] of Object.entries(options.python.modules))
+      programs[`python:${name}`] = version;
+  }
+  if (options.cpu.taskset !== null)
+    programs.taskset = firstLine(options.cpu.taskset, ['--version']) ?? 'unknown';
+  const cpuList = cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: `${cpuList[0]?.model ?? 'unknown'}${cpuList[0]?.speed ? ` @ ${cpuList[0].speed} MHz` : ''}`,
+    cores: options.cpu.cores,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    v8: process.versions.v8,
+    loadAverageStart: options.loadAverageStart,
+    loadAverageEnd: loadAverage(),
+    commit: gitCommit(),
+    pinning: options.cpu.description,
+    services: options.services,
+    packages,
+    programs,
+  };
+}

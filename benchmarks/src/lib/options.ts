@@ -1,0 +1,122 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SamplerOptions } from './sampler.js';
+
+/** `benchmarks/results`, next to `dist/` (and `src/`). */
+export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../../results', import.meta.url));
+
+export interface CliOptions {
+  readonly quick: boolean;
+  /** Family id patterns (substring, case-insensitive); empty = every family. */
+  readonly only: readonly string[];
+  readonly out: string;
+  readonly help: boolean;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run bench -- [--quick] [--only <pattern>[,<pattern>…]] [--out <dir>]
+
+  --quick          every case briefly (about 2–3 minutes): proves the harness, not the numbers
+  --only <pattern> only the families whose id contains the pattern (repeatable, or comma-separated),
+                   e.g. --only http, --only verify-cost,itsdangerous
+  --out <dir>      where latest.json, latest.md and the SVG charts go (default: benchmarks/results)
+  --help           this text`;
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  let quick = false;
+  let help = false;
+  let out = DEFAULT_OUT_DIR;
+  const only: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[index + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      index += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--only':
+        only.push(
+          ...value()
+            .split(',')
+            .map((pattern) => pattern.trim().toLowerCase())
+            .filter((pattern) => pattern.length > 0),
+        );
+        break;
+      case '--out': {
+        const dir = value();
+        out = isAbsolute(dir) ? dir : resolve(process.cwd(), dir);
+        break;
+      }
+      case '--help':
+      case '-h':
+        help = true;
+        break;
+      default:
+        throw new UsageError(`unknown argument: ${arg}`);
+    }
+  }
+  return { quick, only, out, help };
+}
+
+/** How long and how much each kind of measurement runs, per mode. */
+export interface ModeSizes {
+  readonly mode: 'quick' | 'full';
+  readonly sampler: SamplerOptions;
+  /** autocannon: a warm-up run, then the measured run, per case. */
+  readonly load: { readonly warmupSec: number; readonly durationSec: number; readonly connections: number };
+  /** Active logins at which server state is measured. */
+  readonly stateSizes: readonly number[];
+  /** Authenticated requests over which store look-ups are counted. */
+  readonly lookupRequests: number;
+  /** Logout → rejection measurements per strategy. */
+  readonly revocationRepeats: number;
+  /** JWT_TTL of the stateless pair, so "until exp" is observed within the run. */
+  readonly statelessJwtTtlSeconds: number;
+  /** Python timeit: calls per repeat are calibrated to last about this long. */
+  readonly pythonRepeatSeconds: number;
+  readonly pythonRepeats: number;
+  /** CPU profile of a missed target: load (or loop) time, and how many profiles at most. */
+  readonly profileSeconds: number;
+  readonly profileBudget: number;
+}
+
+export function sizesFor(quick: boolean): ModeSizes {
+  return quick
+    ? {
+        mode: 'quick',
+        sampler: { warmupMs: 60, samples: 25, minSampleMs: 2 },
+        load: { warmupSec: 0.4, durationSec: 1.2, connections: 10 },
+        stateSizes: [1_000],
+        lookupRequests: 50,
+        revocationRepeats: 2,
+        statelessJwtTtlSeconds: 2,
+        pythonRepeatSeconds: 0.05,
+        pythonRepeats: 15,
+        profileSeconds: 1.5,
+        profileBudget: 1,
+      }
+    : {
+        mode: 'full',
+        sampler: { warmupMs: 1_000, samples: 200, minSampleMs: 5 },
+        load: { warmupSec: 3, durationSec: 10, connections: 10 },
+        stateSizes: [1_000, 10_000, 100_000],
+        lookupRequests: 1_000,
+        revocationRepeats: 10,
+        statelessJwtTtlSeconds: 5,
+        pythonRepeatSeconds: 0.2,
+        pythonRepeats: 100,
+        profileSeconds: 10,
+        profileBudget: 20,
+      };
+}

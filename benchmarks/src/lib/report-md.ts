@@ -1,0 +1,227 @@
+import type { ChartFile } from './charts.js';
+import type { BenchCase, FamilyId, ProfileSummary, Results } from './results.js';
+import { FAMILY_IDS } from './results.js';
+import { round } from './stats.js';
+
+/** latest.md: the environment, the targets, one table per family, the charts and the profiles. */
+
+function format(value: number | undefined, digits = 3): string {
+  if (value === undefined || !Number.isFinite(value)) return '—';
+  const rounded = round(value, digits);
+  return Math.abs(rounded) >= 10_000 ? Math.round(rounded).toLocaleString('en') : String(rounded);
+}
+
+function cellText(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cellText).join(' | ')} |`),
+  ].join('\n');
+}
+
+function versus(entry: BenchCase): string {
+  if (entry.baselineId === entry.id) return 'baseline';
+  return `${format(entry.ratio)}×`;
+}
+
+interface Column {
+  readonly title: string;
+  readonly cell: (entry: BenchCase) => string;
+}
+
+const number = (key: string, title: string): Column => ({
+  title,
+  cell: (entry) => format(entry.numbers[key]),
+});
+
+/** Columns by unit: what a reader compares for that kind of measurement. */
+function columnsFor(unit: string): Column[] {
+  switch (unit) {
+    case 'µs':
+      return [number('median', 'median µs'), number('p10', 'p10'), number('p90', 'p90')];
+    case 'req/s':
+      return [
+        number('reqPerSec', 'req/s'),
+        number('p50Ms', 'p50 ms'),
+        number('p99Ms', 'p99 ms'),
+        number('littleMeanMs', 'mean ms (Little)'),
+        {
+          title: 'errors / non-2xx',
+          cell: (entry) => `${format(entry.numbers.errors)} / ${format(entry.numbers.non2xx)}`,
+        },
+        {
+          title: 'load gen CPU',
+          cell: (entry) => `${Math.round((entry.numbers.loadgenCpuShare ?? 0) * 100)}%`,
+        },
+      ];
+    case 'bytes/login':
+      return [
+        number('bytesPerLogin', 'bytes/login'),
+        number('activeLogins', 'active logins'),
+        number('keysPerLogin', 'Redis keys/login'),
+        number('sampleKeyBytes', 'MEMORY USAGE of a key'),
+      ];
+    case 'bytes':
+      return [number('headerBytes', 'request header bytes'), number('credentialBytes', 'credential bytes')];
+    case 'look-ups/request':
+      return [
+        number('total', 'counted'),
+        number('redisCommands', 'Redis commands'),
+        number('postgresStatements', 'PostgreSQL statements'),
+        number('declaredByTraits', 'declared (GET /strategies)'),
+      ];
+    case 'ms':
+      return [
+        number('median', 'median ms'),
+        number('min', 'min'),
+        number('max', 'max'),
+        number('acceptedAfterLogoutMax', 'accepted after logout (max)'),
+        {
+          title: 'bound',
+          cell: (entry) =>
+            entry.numbers.boundMs === undefined
+              ? '—'
+              : entry.numbers.boundMs === 0
+                ? 'immediate'
+                : `exp (${format(entry.numbers.boundMs)} ms)`,
+        },
+      ];
+    default:
+      return [{ title: unit, cell: (entry) => format(entry.value) }];
+  }
+}
+
+function familyTables(cases: readonly BenchCase[]): string {
+  const byUnit = new Map<string, BenchCase[]>();
+  for (const entry of cases) byUnit.set(entry.unit, [...(byUnit.get(entry.unit) ?? []), entry]);
+  return [...byUnit.entries()]
+    .map(([unit, group]) => {
+      const columns = columnsFor(unit);
+      const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
+      const rows = group.map((entry) => [
+        entry.label +
+          (entry.notes === undefined || entry.notes.length === 0 ? '' : ` (${entry.notes.join('; ')})`),
+        ...columns.map((column) => column.cell(entry)),
+        versus(entry),
+        `\`${entry.id}\``,
+      ]);
+      return table(header, rows);
+    })
+    .join('\n\n');
+}
+
+function profileSection(profile: ProfileSummary): string {
+  return [
+    `### ${profile.id}: ${profile.description}`,
+    '',
+    `For target \`${profile.targetId}\`. ${format(profile.totalMs)} ms sampled, ${profile.idlePercent}% idle (waiting on I/O); shares below are of the busy time.`,
+    '',
+    table(
+      ['self time by package', 'ms', '%'],
+      profile.byPackage.map((entry) => [entry.name, format(entry.selfMs), `${entry.percent}%`]),
+    ),
+    '',
+    table(
+      ['top functions by self time', 'where', 'ms', '%'],
+      profile.topFunctions.map((entry) => [
+        entry.name,
+        entry.location,
+        format(entry.selfMs),
+        `${entry.percent}%`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+/** Which chart goes under which family. */
+const CHART_OF: Readonly<Partial<Record<FamilyId, string>>> = {
+  'verify-cost': 'verify-cost.svg',
+  'http-throughput': 'http-relative.svg',
+  'store-distance': 'store-rtt.svg',
+  'server-state': 'state-bytes.svg',
+};
+
+export function renderMarkdown(results: Results, charts: readonly ChartFile[]): string {
+  const env = results.environment;
+  const lines: string[] = [];
+  lines.push('# authbench benchmark results', '');
+  if (results.mode === 'quick') {
+    lines.push(
+      '> **Quick run** (`--quick`): every case ran briefly to prove the harness. The numbers are indicative only; targets are reported, not asserted. Run `npm run bench` on a quiet machine for numbers to quote.',
+      '',
+    );
+  }
+  lines.push(
+    `Generated ${results.generatedAt} in ${format(results.durationMs / 1000)} s by \`${results.command}\`, commit \`${results.commit}\`.`,
+    '',
+    '## Environment',
+    '',
+    table(
+      ['', ''],
+      [
+        ['CPU', `${env.cpu}, ${env.cores} cores`],
+        ['memory', `${env.memoryGiB} GiB`],
+        ['OS', env.os],
+        ['Node', `${env.node} (V8 ${env.v8})`],
+        ['CPU pinning', env.pinning],
+        ['Redis / PostgreSQL', env.services],
+        ['load average (1/5/15 min) at start → end', `${env.loadAverageStart} → ${env.loadAverageEnd}`],
+        [
+          'programs',
+          Object.entries(env.programs)
+            .map(([name, version]) => `${name}: ${version}`)
+            .join('; ') || '—',
+        ],
+        [
+          'packages',
+          Object.entries(env.packages)
+            .map(([name, version]) => `${name} ${version}`)
+            .join(', '),
+        ],
+      ],
+    ),
+    '',
+    '## Targets',
+    '',
+    'Goals, not assertions: each compares two cases of this run ("× as good": higher is better).',
+    '',
+    table(
+      ['target', 'measured', 'goal', 'status', 'where the time goes'],
+      results.targets.map((target) => [
+        target.description,
+        target.measured === null ? '—' : `${format(target.measured)}×`,
+        `≥ ${target.goal}×`,
+        target.status === 'met' ? 'met' : target.status === 'missed' ? '**missed**' : 'not measured',
+        target.profileId === undefined ? (target.note ?? '') : `[profile](#${target.profileId})`,
+      ]),
+    ),
+    '',
+  );
+  for (const id of FAMILY_IDS) {
+    const family = results.families[id];
+    if (family === undefined) continue;
+    lines.push(`## ${family.title}`, '', family.description, '');
+    if (family.status !== 'ok') {
+      lines.push(
+        `Status: **${family.status}**${family.error === undefined ? '' : ` — ${family.error}`}${family.missing.length === 0 ? '' : ` — missing: ${family.missing.map((entry) => `${entry.what} (${entry.hint})`).join('; ')}`}`,
+        '',
+      );
+    }
+    const cases = results.cases.filter((entry) => entry.family === id);
+    if (cases.length > 0) lines.push(familyTables(cases), '');
+    for (const note of family.notes) lines.push(`- ${note}`);
+    if (family.notes.length > 0) lines.push('');
+    const chart = charts.find((entry) => entry.file === CHART_OF[id]);
+    if (chart !== undefined) lines.push(`![${chart.title}](${chart.file})`, '');
+  }
+  if (results.profiles.length > 0) {
+    lines.push('## Where the time goes (profiles of missed targets)', '');
+    for (const profile of results.profiles)
+      lines.push(`<a id="${profile.id}"></a>`, '', profileSection(profile), '');
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
