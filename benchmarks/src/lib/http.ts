@@ -21,16 +21,31 @@ export interface SimpleResponse {
 
 const keepAlive = new Agent({ keepAlive: true, maxSockets: 4 });
 
-/** One HTTP request over a keep-alive connection (no fetch: its overhead would blur latencies). */
-export function httpRequest(
-  url: string,
-  options: {
-    method?: string;
-    headers?: Readonly<Record<string, string>>;
-    body?: string;
-    timeoutMs?: number;
-  } = {},
-): Promise<SimpleResponse> {
+type RequestOptions = {
+  method?: string;
+  headers?: Readonly<Record<string, string>>;
+  body?: string;
+  timeoutMs?: number;
+};
+
+/**
+ * One HTTP request over a keep-alive connection (no fetch: its overhead would blur latencies).
+ * A reused idle socket the server closed at the same moment fails with ECONNRESET before any
+ * byte of the request was processed (Node's documented keep-alive race); that case alone is
+ * retried once, on a fresh socket.
+ */
+export async function httpRequest(url: string, options: RequestOptions = {}): Promise<SimpleResponse> {
+  try {
+    return await attempt(url, options);
+  } catch (error) {
+    if (error instanceof ReusedSocketReset) return attempt(url, options);
+    throw error;
+  }
+}
+
+class ReusedSocketReset extends Error {}
+
+function attempt(url: string, options: RequestOptions): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
     const body = options.body;
     const req = request(
@@ -60,7 +75,9 @@ export function httpRequest(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timeout: ${options.method ?? 'GET'} ${url}`)));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      reject(req.reusedSocket && error.code === 'ECONNRESET' ? new ReusedSocketReset(error.message) : error);
+    });
     req.end(body);
   });
 }
