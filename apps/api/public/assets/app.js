@@ -162,13 +162,21 @@ function fieldsTable(caption, rows) {
   );
 }
 
+/** The token coloured by segment, and its legend: one list of [text, class, name] drives both. */
 function segmentedToken(parts, label) {
   const children = [];
   parts.forEach(([text, className], index) => {
     if (index > 0) children.push(h('span', { class: 'seg-dot', text: '.' }));
     children.push(h('span', { class: className, text }));
   });
-  return h('p', { class: 'token-text', 'aria-label': label }, children);
+  return [
+    h('p', { class: 'token-text', 'aria-label': label }, children),
+    h(
+      'ul',
+      { class: 'legend' },
+      parts.map(([, className, name]) => h('li', { class: className, text: name })),
+    ),
+  ];
 }
 
 function withFlippedCharacter(value, index) {
@@ -685,20 +693,13 @@ class StrategyColumn {
       typeof exp === 'number' && typeof iat === 'number' ? c.receivedAt + (exp - iat) * 1000 : null;
     const alg = typeof decoded.header.alg === 'string' ? decoded.header.alg : '?';
     const nodes = [
-      segmentedToken(
+      ...segmentedToken(
         [
-          [header, 'seg-header'],
-          [payload, 'seg-payload'],
-          [signature, 'seg-signature'],
+          [header, 'seg-header', 'header'],
+          [payload, 'seg-payload', 'payload (claims)'],
+          [signature, 'seg-signature', 'signature'],
         ],
         'the token: header, payload and signature',
-      ),
-      h(
-        'ul',
-        { class: 'legend' },
-        h('li', { class: 'seg-header', text: 'header' }),
-        h('li', { class: 'seg-payload', text: 'payload (claims)' }),
-        h('li', { class: 'seg-signature', text: 'signature' }),
       ),
       h('h5', { text: 'Header (base64url JSON)' }),
       fieldsTable('JWT header', claimRows(decoded.header, JWT_HEADER_FIELDS, null)),
@@ -748,20 +749,13 @@ class StrategyColumn {
     const [payload, timestamp, signature] = decoded.segments;
     const issuedMs = decoded.issuedAtSeconds * 1000;
     const nodes = [
-      segmentedToken(
+      ...segmentedToken(
         [
-          [`${decoded.compressed ? '.' : ''}${payload}`, 'seg-payload'],
-          [timestamp, 'seg-timestamp'],
-          [signature, 'seg-signature'],
+          [`${decoded.compressed ? '.' : ''}${payload}`, 'seg-payload', 'payload'],
+          [timestamp, 'seg-timestamp', 'timestamp'],
+          [signature, 'seg-signature', 'signature'],
         ],
         'the token: payload, timestamp and signature',
-      ),
-      h(
-        'ul',
-        { class: 'legend' },
-        h('li', { class: 'seg-payload', text: 'payload' }),
-        h('li', { class: 'seg-timestamp', text: 'timestamp' }),
-        h('li', { class: 'seg-signature', text: 'signature' }),
       ),
       h('h5', { text: 'Payload (base64url JSON — readable by anyone)' }),
       decoded.compressed
