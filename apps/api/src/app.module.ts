@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import {
   AuthGuard,
   CLOCK,
@@ -16,6 +14,7 @@ import { AUTH_INFRASTRUCTURE } from './auth/tokens.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
+import { httpLoggerParams } from './logging/index.js';
 import { PageModule } from './page/page.module.js';
 import type { MountedStrategy } from './strategies/mounted-strategy.js';
 import { StrategiesController } from './strategies/strategies.controller.js';
@@ -24,14 +23,6 @@ import {
   StrategyRoutesController,
 } from './strategies/strategy-routes.controller.js';
 import { UsersController } from './users/users.controller.js';
-
-/** Request ids from a client are echoed only when they look like ids, never as arbitrary log input. */
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers['x-request-id'];
-  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
-}
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -58,26 +49,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            genReqId: requestIdOf,
-            // Credentials never reach the logs, whatever a serializer decides to include.
-            redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-              censor: '[redacted]',
-            },
-            serializers: {
-              req: (req: { id: unknown; method: unknown; url: unknown }) => ({
-                id: req.id,
-                method: req.method,
-                // The path only: a query string may carry what a client should not have sent.
-                url: typeof req.url === 'string' ? req.url.split('?')[0] : req.url,
-              }),
-              res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
-            },
-          },
-        }),
+        LoggerModule.forRoot(httpLoggerParams(config)),
         PageModule,
         ...strategies.flatMap(({ module }) => (module === undefined ? [] : [module])),
       ],
