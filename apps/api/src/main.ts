@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { type AppConfig, ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './create-app.js';
+import { announce, createStartupLogger } from './logging/index.js';
 import { sharedSecretsForWorkers } from './workers.js';
 
 function configOrExit(): AppConfig {
@@ -15,12 +16,39 @@ function configOrExit(): AppConfig {
   }
 }
 
+/** Where the users live, for a person: never the URL itself, which may carry a password. */
+function userStoreOf(config: AppConfig): string {
+  if (config.DATABASE_URL !== undefined) {
+    try {
+      const url = new URL(config.DATABASE_URL);
+      return `PostgreSQL at ${url.host}${url.pathname}`;
+    } catch {
+      return 'PostgreSQL (DATABASE_URL)';
+    }
+  }
+  return config.DATA_DIR === ':memory:'
+    ? 'embedded PGlite, in memory'
+    : `embedded PGlite in ${config.DATA_DIR}`;
+}
+
 async function serve(config: AppConfig): Promise<void> {
+  const log = createStartupLogger(config);
+  const started = performance.now();
+  const elapsed = () => `${Math.round(performance.now() - started)} ms`;
+  // What start-up is doing, while it does it: opening the user store is most of the wait.
+  log.info(
+    `starting: opening the user store (${userStoreOf(config)}), mounting ${config.AUTH_STRATEGIES.join(', ')}`,
+  );
   const app = await createApp(config);
+  log.info(
+    `starting: app ready after ${elapsed()}; binding ${config.HOST}:${config.PORT === 0 ? 'a free port' : config.PORT}`,
+  );
   await app.listen(config.PORT, config.HOST);
   if (cluster.isWorker) return;
   const base = (await app.getUrl()).replace('[::1]', 'localhost');
-  process.stdout.write(
+  // Through the logs' own output, so that it comes after every start-up line.
+  announce(
+    config,
     `authbench API listening on ${base}\n  page:    ${base}/\n  health:  ${base}/health\n  docs:    ${base}/docs\n`,
   );
 }
@@ -35,7 +63,8 @@ function supervise(config: AppConfig): void {
     if (announced) return;
     announced = true;
     const base = `http://${config.HOST}:${address.port}`;
-    process.stdout.write(
+    announce(
+      config,
       `authbench API listening on ${base} (${config.API_WORKERS} workers)\n  page:    ${base}/\n  health:  ${base}/health\n`,
     );
   });
