@@ -20,3 +20,29 @@ install_dependencies() {
   # --frozen-lockfile: a start or a test never rewrites the committed lockfile.
   pnpm_cmd install --frozen-lockfile --prefer-offline --reporter=silent
 }
+
+now_ms() { date +%s%3N; }
+
+# `phase WHAT COMMAND...`: says what start-up is doing before it does it, then how long it took.
+# The command's own output goes to a file, shown only if it fails.
+phase() {
+  local what="$1" started log status=0
+  shift
+  started=$(now_ms)
+  log=$(mktemp "${TMPDIR:-/tmp}/authbench-phase.XXXXXX")
+  if [ -t 1 ]; then printf '%s… ' "$what"; else printf '%s…\n' "$what"; fi
+  "$@" >"$log" 2>&1 || status=$?
+  local took
+  took=$(awk -v ms="$(($(now_ms) - started))" 'BEGIN { printf "%.1f s", ms / 1000 }')
+  if [ "$status" -ne 0 ]; then
+    printf '\nfailed after %s:\n' "$took"
+    cat "$log"
+    rm -f "$log"
+    return "$status"
+  fi
+  local detail=''
+  # turbo's summary line, e.g. "Cached:    6 cached, 6 total".
+  detail=$(sed -n 's/^ *Cached: *\([0-9]*\) cached, \([0-9]*\) total.*/, \1 of \2 packages cached/p' "$log" | tail -1)
+  rm -f "$log"
+  if [ -t 1 ]; then printf '%s%s\n' "$took" "$detail"; else printf '%s: done in %s%s\n' "$what" "$took" "$detail"; fi
+}
