@@ -14,7 +14,17 @@ require_node() {
 
 pnpm_version() { node -p "require('./package.json').packageManager.split('@')[1]"; }
 
-pnpm_cmd() { npx --yes "pnpm@$(pnpm_version)" "$@"; }
+# The pinned pnpm, found through npx once per script (each npx call costs about a second) and
+# put on PATH, where turbo also looks for it.
+PNPM_BIN=''
+pnpm_cmd() {
+  if [ -z "$PNPM_BIN" ]; then
+    PNPM_BIN=$(npx --yes -p "pnpm@$(pnpm_version)" -c 'command -v pnpm')
+    PATH="$(dirname "$PNPM_BIN"):$PATH"
+    export PATH
+  fi
+  "$PNPM_BIN" "$@"
+}
 
 install_dependencies() {
   # --frozen-lockfile: a start or a test never rewrites the committed lockfile.
@@ -35,7 +45,8 @@ phase() {
   local took
   took=$(awk -v ms="$(($(now_ms) - started))" 'BEGIN { printf "%.1f s", ms / 1000 }')
   if [ "$status" -ne 0 ]; then
-    printf '\nfailed after %s:\n' "$took"
+    if [ -t 1 ]; then echo; fi
+    printf '%s: failed after %s:\n' "$what" "$took"
     cat "$log"
     rm -f "$log"
     return "$status"

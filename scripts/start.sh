@@ -7,6 +7,6 @@ cd "$(repo_root)"
 require_node
 phase 'installing dependencies (pnpm install --frozen-lockfile)' install_dependencies
 phase 'building the API and its packages (turbo, unchanged ones come from its cache)' \
-  pnpm_cmd exec turbo run build --filter=@authbench/api... --output-logs=errors-only
+  node_modules/.bin/turbo run build --filter=@authbench/api... --output-logs=errors-only
 echo 'starting the API (node apps/api/dist/main.js)…'
 exec node apps/api/dist/main.js
