@@ -59,8 +59,11 @@ function supervise(config: AppConfig): void {
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork(env);
+  let listening = 0;
+  // Once every worker listens, so that the banner comes after their start-up lines.
   cluster.on('listening', (_worker, address) => {
-    if (announced) return;
+    listening += 1;
+    if (announced || listening < config.API_WORKERS) return;
     announced = true;
     const base = `http://${config.HOST}:${address.port}`;
     announce(
