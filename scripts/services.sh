@@ -145,9 +145,14 @@ start_cluster() {
     done
     for port in "${ports[@]}"; do nodes+=("127.0.0.1:$port"); done
     redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >/dev/null
+    # Every node, not just the first: the others learn the slot map by gossip a moment later.
     local ok=''
     for _ in $(seq 1 $((WAIT_SECONDS * 10))); do
-      redis-cli -p "${ports[0]}" CLUSTER INFO | grep -q 'cluster_state:ok' && { ok=1; break; }
+      ok=1
+      for port in "${ports[@]}"; do
+        redis-cli -p "$port" CLUSTER INFO 2>/dev/null | grep -q 'cluster_state:ok' || { ok=''; break; }
+      done
+      [ -n "$ok" ] && break
       sleep 0.1
     done
     [ -n "$ok" ] || { echo "the Redis Cluster did not reach cluster_state:ok within ${WAIT_SECONDS}s" >&2; exit 1; }
