@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireProgramOrSkip } from '@authbench/auth-core/testing';
+import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FAMILY_IDS, type Results, validateResults } from '../src/lib/results.js';
 

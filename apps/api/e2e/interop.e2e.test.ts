@@ -2,7 +2,7 @@
 // the API accepts, and reads the API's, over real HTTP.
 
 import { randomBytes } from 'node:crypto';
-import { requireProgramOrSkip } from '@authbench/auth-core/testing';
+import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, headersFor, uniqueUsername } from './support/client.js';
 import { pythonHas, runPython } from './support/python.js';

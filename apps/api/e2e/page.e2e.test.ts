@@ -22,7 +22,7 @@ import {
   StrategyResolver,
   type StrategyTraits,
 } from '@authbench/auth-core';
-import { requireProgramOrSkip } from '@authbench/auth-core/testing';
+import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';

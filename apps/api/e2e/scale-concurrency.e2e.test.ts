@@ -3,7 +3,7 @@
 // name (in different cases) give exactly one 201 and 49 × 409 — on PostgreSQL and on the
 // embedded store — while 200 distinct ones all succeed; never a 500.
 
-import { startTestPostgres } from '@authbench/auth-core/testing';
+import { startTestPostgres } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiClient, uniqueUsername } from './support/client.js';
 import { Teardown, waitForHealth } from './support/processes.js';

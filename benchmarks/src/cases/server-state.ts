@@ -1,7 +1,7 @@
-import { RedisConnection, type RedisReply } from '@authbench/auth-core';
 import type { JwtStrategy } from '@authbench/auth-jwt';
 import type { SessionStrategy } from '@authbench/auth-session';
 import type { SignedTokenStrategy } from '@authbench/auth-signed-token';
+import { RedisConnection, type RedisReply } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { settledHeapBytes } from '../lib/gc.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '@authbench/auth-core/testing';
+import { freePort } from '@authbench/test-support';
 import { waitForWorkers } from '../lib/api-process.js';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { type Credential, ensureUser, login, waitForHttp } from '../lib/http.js';

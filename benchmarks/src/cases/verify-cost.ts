@@ -1,5 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { openUserRepository, RedisConnection, type SqlUserRepository } from '@authbench/auth-core';
+import { openUserRepository, type SqlUserRepository } from '@authbench/auth-accounts';
+import { RedisConnection } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { expectOutcome, microseconds, refusing, sample, sampleSeconds } from '../lib/sampler.js';
 import { missingService } from '../lib/services.js';

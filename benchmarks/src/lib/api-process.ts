@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@authbench/auth-core/testing';
+import { freePort } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
 import type { Fixtures } from './fixtures.js';
 import { type Credential, ensureUser, login, type StrategyName, waitForHttp } from './http.js';

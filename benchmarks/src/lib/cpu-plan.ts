@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { findProgram } from '@authbench/auth-core/testing';
+import { findProgram } from '@authbench/test-support';
 
 /**
  * Which CPUs the servers and the load generator get. The load generator (autocannon, and the

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { postgresBinDir, redisServerProgram } from '@authbench/auth-core/testing';
+import { postgresBinDir, redisServerProgram } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
 import type { PythonInfo } from './python.js';
 import type { Environment } from './results.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { findProgram } from '@authbench/auth-core/testing';
+import { findProgram } from '@authbench/test-support';
 import type { Missing } from './results.js';
 
 /** benchmarks/python: the timeit driver and the tutorial Flask apps. */

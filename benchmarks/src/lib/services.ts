@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findProgram, freePort, postgresBinDir, redisServerProgram } from '@authbench/auth-core/testing';
+import { findProgram, freePort, postgresBinDir, redisServerProgram } from '@authbench/test-support';
 import type { ManagedProcess, ProcessRegistry } from './processes.js';
 
 const run = promisify(execFile);

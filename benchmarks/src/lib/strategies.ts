@@ -1,12 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import {
-  type AuthExchange,
-  MemoryRevocationList,
-  type RedisConnection,
-  RedisRevocationList,
-  type User,
-} from '@authbench/auth-core';
+import { type User } from '@authbench/auth-accounts';
+import { type AuthExchange } from '@authbench/auth-core';
 import {
   createJwtStrategy,
   generateDevKeyPair,
@@ -20,6 +15,7 @@ import {
   type SignedTokenStrategy,
   type SignedTokenUsers,
 } from '@authbench/auth-signed-token';
+import { MemoryRevocationList, type RedisConnection, RedisRevocationList } from '@authbench/auth-stores';
 import type { Fixtures } from './fixtures.js';
 
 /**

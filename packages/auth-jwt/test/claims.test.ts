@@ -1,4 +1,4 @@
-import type { User, UserLookup } from '@authbench/auth-core';
+import type { User, UserLookup } from '@authbench/auth-accounts';
 import { describe, expect, it } from '@jest/globals';
 import { hmacKeyId, type JwtStrategy, rejectionReasonOf } from '../src/index.js';
 import { validateClaims } from '../src/lib/claims.js';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import type { User, UserLookup } from '@authbench/auth-core';
-import { findProgram, requireProgramOrSkip } from '@authbench/auth-core/testing';
+import type { User, UserLookup } from '@authbench/auth-accounts';
+import { findProgram, requireProgramOrSkip } from '@authbench/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { createJwtStrategy, generateDevKeyPair, type JwtAlgorithm } from '../src/index.js';
 import { ALICE, AUDIENCE, exchange, expectRefusal, hsStrategy, ISSUER, SECRET } from './support.js';

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { RedisConnection, StoreUnavailableError } from '@authbench/auth-core';
+import { StoreUnavailableError } from '@authbench/auth-core';
+import { RedisConnection } from '@authbench/auth-stores';
 import {
   type ConnectedTestRedis,
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
   type TestRedisServer,
-} from '@authbench/auth-core/testing';
+} from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   hmacKeyId,
@@ -276,12 +277,12 @@ const hasRedis = requireProgramOrSkip(
 );
 
 (hasRedis ? describe : describe.skip)('Redis state (real redis-server)', () => {
-  let testRedis: ConnectedTestRedis;
+  let testRedis: ConnectedTestRedis<RedisConnection>;
   let server: TestRedisServer;
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis();
+    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
     ({ server, redis } = testRedis);
   });
 

@@ -4,8 +4,8 @@
 //   node scripts/measure-touch.mjs [iterations]
 // It starts a throwaway redis-server on a free loopback port and prints p50/p90 latencies.
 import { request } from 'node:http';
-import { RedisConnection } from '@authbench/auth-core';
-import { startTestRedis } from '@authbench/auth-core/testing';
+import { RedisConnection } from '@authbench/auth-stores';
+import { startTestRedis } from '@authbench/test-support';
 import express from 'express';
 import { createSessionStrategy } from '../dist/index.js';
 

@@ -1,10 +1,10 @@
-import { RedisConnection } from '@authbench/auth-core';
+import { RedisConnection } from '@authbench/auth-stores';
 import {
   redisServerProgram,
   requireProgramOrSkip,
   startTestRedis,
   type TestRedisServer,
-} from '@authbench/auth-core/testing';
+} from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Fixture, startFixture } from './support/fixture.js';
 import { closeHttpAgent, type HttpResponse } from './support/http.js';

@@ -1,10 +1,10 @@
-import { RedisConnection } from '@authbench/auth-core';
+import { RedisConnection } from '@authbench/auth-stores';
 import {
   redisServerProgram,
   requireProgramOrSkip,
   startTestRedis,
   type TestRedisServer,
-} from '@authbench/auth-core/testing';
+} from '@authbench/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SessionInspection } from '../src/index.js';
 import { cookiePair, cookieValueOf, sessionIdOf, signedCookieValue } from './support/cookies.js';

@@ -1,4 +1,5 @@
-import type { RevocationList, UserRepository } from '@authbench/auth-core';
+import type { UserRepository } from '@authbench/auth-accounts';
+import type { RevocationList } from '@authbench/auth-stores';
 import { MAX_USER_CACHE_TTL_MS, MIN_SECRET_BYTES } from './constants.js';
 
 export type TokenDigest = 'sha1' | 'sha256' | 'sha512';

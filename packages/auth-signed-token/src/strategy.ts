@@ -3,13 +3,13 @@ import {
   type AuthExchange,
   type AuthStrategy,
   type CredentialTransport,
-  MemoryRevocationList,
   type Principal,
   type StoreStatus,
   StoreUnavailableError,
   type StrategyTraits,
   type UserView,
 } from '@authbench/auth-core';
+import { MemoryRevocationList } from '@authbench/auth-stores';
 import { readBearerToken } from './bearer.js';
 import { newJti } from './claims.js';
 import { SIGNED_TOKEN_STRATEGY_NAME } from './constants.js';

@@ -1,4 +1,4 @@
-import type { User } from '@authbench/auth-core';
+import type { User } from '@authbench/auth-accounts';
 import type { SignedTokenUsers } from './options.js';
 
 /** What verification needs of a user. */

@@ -1,4 +1,5 @@
-import { AuthError, type Principal, type RevocationList } from '@authbench/auth-core';
+import { AuthError, type Principal } from '@authbench/auth-core';
+import { type RevocationList } from '@authbench/auth-stores';
 import { SIGNED_TOKEN_STRATEGY_NAME } from './constants.js';
 import type { SignedTokenCodec } from './token-codec.js';
 import type { UserLookupCache } from './user-cache.js';

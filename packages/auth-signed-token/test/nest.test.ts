@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MemoryRevocationList } from '@authbench/auth-core';
+import { MemoryRevocationList } from '@authbench/auth-stores';
 import { describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

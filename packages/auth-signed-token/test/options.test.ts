@@ -1,4 +1,4 @@
-import { MemoryRevocationList } from '@authbench/auth-core';
+import { MemoryRevocationList } from '@authbench/auth-stores';
 import { describe, expect, it } from '@jest/globals';
 import { createSignedTokenStrategy, type SignedTokenStrategyOptions } from '../src/index.js';
 import { FakeUsers, SECRET_NEW } from './support/fake-users.js';

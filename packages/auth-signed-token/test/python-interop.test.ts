@@ -1,4 +1,4 @@
-import { requireProgramOrSkip } from '@authbench/auth-core/testing';
+import { requireProgramOrSkip } from '@authbench/test-support';
 import { describe, expect, it } from '@jest/globals';
 import type { TokenDigest } from '../src/index.js';
 import { FakeUsers, ManualClock, SECRET_NEW, SECRET_OLD, SECRET_OTHER } from './support/fake-users.js';

@@ -1,11 +1,11 @@
-import { RedisConnection, RedisRevocationList } from '@authbench/auth-core';
+import { RedisConnection, RedisRevocationList } from '@authbench/auth-stores';
 import {
   type ConnectedTestRedis,
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
   type TestRedisServer,
-} from '@authbench/auth-core/testing';
+} from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TOKEN_REVOCATION_PREFIX } from '../src/index.js';
 import { FakeUsers, ManualClock } from './support/fake-users.js';
@@ -18,12 +18,12 @@ const available = requireProgramOrSkip(
 );
 
 (available ? describe : describe.skip)('with RedisRevocationList on a real redis-server', () => {
-  let testRedis: ConnectedTestRedis;
+  let testRedis: ConnectedTestRedis<RedisConnection>;
   let server: TestRedisServer;
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis();
+    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
     ({ server, redis } = testRedis);
   });
 

@@ -1,4 +1,4 @@
-import type { User } from '@authbench/auth-core';
+import type { User } from '@authbench/auth-accounts';
 import { describe, expect, it } from '@jest/globals';
 import { UserLookupCache } from '../src/user-cache.js';
 import { FakeUsers, ManualClock } from './support/fake-users.js';

@@ -1,4 +1,5 @@
-import { AuthError, type RevocationList, StoreUnavailableError } from '@authbench/auth-core';
+import { AuthError, StoreUnavailableError } from '@authbench/auth-core';
+import { type RevocationList } from '@authbench/auth-stores';
 import { BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from '@authbench/itsdangerous';
 import { describe, expect, it } from '@jest/globals';
 import { SECRET_NEW, SECRET_OLD, SECRET_OTHER } from './support/fake-users.js';

@@ -1,4 +1,4 @@
-import { findProgram } from '@authbench/auth-core/testing';
+import { findProgram } from '@authbench/test-support';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's chromium; a browser is never downloaded. */

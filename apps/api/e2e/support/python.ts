@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findProgram } from '@authbench/auth-core/testing';
+import { findProgram } from '@authbench/test-support';
 
 export const PYTHON = '/usr/bin/python3';
 

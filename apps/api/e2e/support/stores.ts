@@ -13,7 +13,7 @@ import {
   type TestPostgresServer,
   type TestRedisCluster,
   type TestRedisServer,
-} from '@authbench/auth-core/testing';
+} from '@authbench/test-support';
 
 export type RedisSetup = 'redis' | 'cluster';
 

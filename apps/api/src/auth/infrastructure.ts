@@ -3,11 +3,11 @@ import {
   LoginRateLimiter,
   openUserRepository,
   parseLoginRateLimit,
-  RedisConnection,
   type SqlUserRepository,
-  type StoreStatus,
   UserAccounts,
-} from '@authbench/auth-core';
+} from '@authbench/auth-accounts';
+import { type StoreStatus } from '@authbench/auth-core';
+import { RedisConnection } from '@authbench/auth-stores';
 import type { AppConfig } from '../config/config.js';
 
 /** The stores and services every strategy shares, opened once per process. */

@@ -1,4 +1,3 @@
-import { MemoryRevocationList, RedisRevocationList } from '@authbench/auth-core';
 import { createJwtStrategy, generateDevKeyPair, JwtAuthModule } from '@authbench/auth-jwt';
 import { createSessionStrategy } from '@authbench/auth-session';
 import {
@@ -6,6 +5,7 @@ import {
   MAX_USER_CACHE_TTL_MS,
   TOKEN_REVOCATION_PREFIX,
 } from '@authbench/auth-signed-token';
+import { MemoryRevocationList, RedisRevocationList } from '@authbench/auth-stores';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import type { ResolvedSecrets } from '../auth/secrets.js';
 import type { AppConfig, StrategyName } from '../config/config.js';

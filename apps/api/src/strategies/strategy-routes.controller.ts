@@ -1,10 +1,10 @@
+import { toUserView } from '@authbench/auth-accounts';
 import {
   CurrentPrincipal,
   type LoginResponseBody,
   type Principal,
   Public,
   StrategyResolver,
-  toUserView,
   UseStrategy,
 } from '@authbench/auth-core';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';

@@ -1,4 +1,5 @@
-import type { RedisConnection, UserLookup } from '@authbench/auth-core';
+import type { UserLookup } from '@authbench/auth-accounts';
+import type { RedisConnection } from '@authbench/auth-stores';
 import type { JwtStateStore } from '../stores/jwt-state-store.js';
 import { isJwtAlgorithm, type JwtAlgorithm } from './algorithms.js';
 

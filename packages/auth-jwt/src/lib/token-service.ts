@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Principal, StrategyTraits, UserLookup, UserView } from '@authbench/auth-core';
+import type { UserLookup } from '@authbench/auth-accounts';
+import type { Principal, StrategyTraits, UserView } from '@authbench/auth-core';
 import type { JwtStateStore } from '../stores/jwt-state-store.js';
 import type { VerifiedClaims } from './claims.js';
 import type { JwtKeyRing } from './keys.js';

@@ -1,4 +1,5 @@
-import type { RedisConnection, RedisReply, StoreStatus } from '@authbench/auth-core';
+import type { StoreStatus } from '@authbench/auth-core';
+import type { RedisConnection, RedisReply } from '@authbench/auth-stores';
 import type { AccessTokenRef, JwtStateStore, RotationOutcome, UserCutoff } from './jwt-state-store.js';
 
 /**

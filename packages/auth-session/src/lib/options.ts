@@ -1,4 +1,4 @@
-import type { RedisConnection } from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 
 /** What the app configures (CONTRACT §1 plus the absolute cap); validated once, at construction. */
 export interface SessionStrategyOptions {

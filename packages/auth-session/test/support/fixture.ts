@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisConnection } from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 import { createSessionStrategy, type SessionStrategy, type SessionStrategyOptions } from '../../src/index.js';
 import { createTestApp, listen, type RunningApp } from './app.js';
 import { pairOf } from './cookies.js';

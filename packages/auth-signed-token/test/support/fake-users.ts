@@ -1,4 +1,5 @@
-import { StoreUnavailableError, type User } from '@authbench/auth-core';
+import { type User } from '@authbench/auth-accounts';
+import { StoreUnavailableError } from '@authbench/auth-core';
 import type { SignedTokenUsers } from '../../src/index.js';
 
 /** An in-memory user store with call counters and an outage switch (no Argon2: hashes are fake). */

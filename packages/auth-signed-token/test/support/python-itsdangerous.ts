@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { findProgram } from '@authbench/auth-core/testing';
+import { findProgram } from '@authbench/test-support';
 import type { TokenDigest } from '../../src/index.js';
 
 const PYTHON = process.env.PYTHON3_BIN ?? '/usr/bin/python3';

@@ -1,10 +1,5 @@
-import {
-  AuthError,
-  type AuthErrorCode,
-  MemoryRevocationList,
-  type RevocationList,
-  StoreUnavailableError,
-} from '@authbench/auth-core';
+import { AuthError, type AuthErrorCode, StoreUnavailableError } from '@authbench/auth-core';
+import { MemoryRevocationList, type RevocationList } from '@authbench/auth-stores';
 import { expect } from '@jest/globals';
 import {
   createSignedTokenStrategy,

@@ -1,4 +1,4 @@
-import type { RedisConnection, RedisReply } from '@authbench/auth-core';
+import type { RedisConnection, RedisReply } from '@authbench/auth-stores';
 import type { createCluster } from 'redis';
 
 type ClusterClient = ReturnType<typeof createCluster>;

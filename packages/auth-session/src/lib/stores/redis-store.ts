@@ -1,4 +1,5 @@
-import type { RedisConnection, StoreStatus } from '@authbench/auth-core';
+import type { StoreStatus } from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import type { SessionLifetime } from '../lifetime.js';

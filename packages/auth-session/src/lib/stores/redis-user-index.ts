@@ -1,4 +1,4 @@
-import type { RedisConnection } from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 import { redisCommand } from './redis-commands.js';
 
 /**

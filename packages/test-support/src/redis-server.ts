@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisConnection } from '../stores/redis-connection.js';
 import { freePort } from './free-port.js';
 import { findProgram } from './programs.js';
 
@@ -69,18 +68,30 @@ export async function startTestRedis(): Promise<TestRedisServer> {
   return { url: `redis://127.0.0.1:${port}`, port, start, stop };
 }
 
-export interface ConnectedTestRedis {
+/** What the helper needs of a client; the stores package's `RedisConnection` is one. */
+export interface TestRedisClient {
+  connect(): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface ConnectedTestRedis<C extends TestRedisClient> {
   readonly server: TestRedisServer;
-  readonly redis: RedisConnection;
+  readonly redis: C;
   /** Waits until the connection is ready again (after `server.start()` in an outage drill). */
   waitUntilReady(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A throwaway redis-server and a connected `RedisConnection` to it, closed together. */
-export async function connectTestRedis(commandTimeoutMs = 500): Promise<ConnectedTestRedis> {
+/**
+ * A throwaway redis-server and a connected client to it, closed together. The caller opens the
+ * client, so this private package depends on none of ours.
+ */
+export async function connectTestRedis<C extends TestRedisClient>(
+  open: (url: string) => C,
+): Promise<ConnectedTestRedis<C>> {
   const server = await startTestRedis();
-  const redis = new RedisConnection(server.url, { commandTimeoutMs });
+  const redis = open(server.url);
   await redis.connect();
   return {
     server,

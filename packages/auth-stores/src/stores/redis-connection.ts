@@ -1,5 +1,5 @@
+import { StoreUnavailableError } from '@authbench/auth-core';
 import { createClient, createCluster } from 'redis';
-import { StoreUnavailableError } from '../errors/http-problems.js';
 
 export type RedisReply = string | number | null | readonly RedisReply[];
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StoreUnavailableError, UsernameTakenError } from '../errors/http-problems.js';
+import { StoreUnavailableError, UsernameTakenError } from '@authbench/auth-core';
 import { type SqlClient, sqlStateOf, UNIQUE_VIOLATION } from './sql-client.js';
 import type { NewUser, User, UserRepository } from './user.js';
 import { usernameKey } from './username.js';

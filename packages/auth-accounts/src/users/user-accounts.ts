@@ -1,9 +1,6 @@
-import { AuthError } from '../errors/auth-error.js';
-import { InvalidRequestError } from '../errors/http-problems.js';
+import { AuthError, type AuthStrategy, InvalidRequestError, type UserView } from '@authbench/auth-core';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
-import type { AuthStrategy } from '../strategy/auth-strategy.js';
-import type { UserView } from '../strategy/principal.js';
 import type { User, UserRepository } from './user.js';
 import { normalizePassword, normalizeUsername, usernameKey } from './username.js';
 

@@ -4,7 +4,7 @@ export { postgresBinDir, startTestPostgres } from './postgres-server.js';
 export { findProgram, requireProgramOrSkip } from './programs.js';
 export type { TestRedisCluster } from './redis-cluster.js';
 export { startTestRedisCluster } from './redis-cluster.js';
-export type { TestRedisServer } from './redis-server.js';
+export type { TestRedisClient, TestRedisServer } from './redis-server.js';
 export {
   type ConnectedTestRedis,
   connectTestRedis,

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../errors/http-problems.js';
+import { InvalidRequestError } from '@authbench/auth-core';
 
 const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,64}$/;
 const PASSWORD_MIN = 8;

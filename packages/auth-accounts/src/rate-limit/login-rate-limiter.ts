@@ -1,6 +1,6 @@
+import { StoreUnavailableError, TooManyAttemptsError } from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { StoreUnavailableError, TooManyAttemptsError } from '../errors/http-problems.js';
-import type { RedisConnection } from '../stores/redis-connection.js';
 
 export interface LoginRateLimit {
   /** Failed logins allowed per (username, client address) per window. */

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SqlUserRepository } from '../src/index.js';
-import { migrate, openUserRepository, StoreUnavailableError, UsernameTakenError } from '../src/index.js';
+import { StoreUnavailableError, UsernameTakenError } from '@authbench/auth-core';
 import {
   postgresBinDir,
   requireProgramOrSkip,
   startTestPostgres,
   type TestPostgresServer,
-} from '../src/testing/index.js';
+} from '@authbench/test-support';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { SqlUserRepository } from '../src/index.js';
+import { migrate, openUserRepository } from '../src/index.js';
 import { openPostgresSql } from '../src/users/pg-client.js';
 
 interface Engine {

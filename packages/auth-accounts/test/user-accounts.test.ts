@@ -1,14 +1,16 @@
+import {
+  AuthError,
+  InvalidRequestError,
+  TooManyAttemptsError,
+  UsernameTakenError,
+} from '@authbench/auth-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   Argon2PasswordHasher,
-  AuthError,
-  InvalidRequestError,
   LoginRateLimiter,
   openUserRepository,
   type SqlUserRepository,
-  TooManyAttemptsError,
   UserAccounts,
-  UsernameTakenError,
 } from '../src/index.js';
 
 // Cheap Argon2id parameters keep this suite fast; the OWASP defaults are covered in password-hasher.test.ts.

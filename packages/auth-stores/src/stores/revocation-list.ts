@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../errors/http-problems.js';
+import { StoreUnavailableError } from '@authbench/auth-core';
 import type { RedisConnection } from './redis-connection.js';
 
 /**

@@ -1,0 +1,15 @@
+export type { Argon2Parameters, PasswordHasher } from './passwords/password-hasher.js';
+export { Argon2PasswordHasher, OWASP_ARGON2ID } from './passwords/password-hasher.js';
+export type { LoginRateLimit } from './rate-limit/login-rate-limiter.js';
+export { LoginRateLimiter, parseLoginRateLimit } from './rate-limit/login-rate-limiter.js';
+export { MIGRATIONS, migrate } from './users/migrations.js';
+export type { UserStoreOptions } from './users/open-user-repository.js';
+export { openUserRepository } from './users/open-user-repository.js';
+export type { PostgresPoolOptions } from './users/pg-client.js';
+export { openPostgresSql } from './users/pg-client.js';
+export { openEmbeddedSql } from './users/pglite-client.js';
+export type { SqlClient } from './users/sql-client.js';
+export { SqlUserRepository } from './users/sql-user-repository.js';
+export type { NewUser, User, UserLookup, UserRepository } from './users/user.js';
+export { toUserView, UserAccounts } from './users/user-accounts.js';
+export { normalizePassword, normalizeUsername, usernameKey } from './users/username.js';
