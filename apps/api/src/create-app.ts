@@ -2,13 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { type InfrastructureOptions, openInfrastructure } from './auth/infrastructure.js';
 import { resolveSecrets } from './auth/secrets.js';
 import type { AppConfig } from './config/config.js';
 import { mountOpenApi } from './http/openapi.js';
 import { requireJsonBodies } from './http/require-json.js';
+import { createStartupLogger } from './logging/index.js';
 import { mountStrategies } from './strategies/catalog.js';
 
 /** CONTRACT §2: request bodies over 16 KiB are refused with 413. */
@@ -25,7 +25,7 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
   // Start-up messages before Nest's logger exists, in the same JSON shape.
-  const startupLog = pino({ level: config.LOG_LEVEL });
+  const startupLog = createStartupLogger(config);
   const secrets = resolveSecrets(config, (message) => startupLog.warn(message));
   const infrastructureOptions: InfrastructureOptions = {
     ...(options.now === undefined ? {} : { now: options.now }),
