@@ -24,7 +24,7 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
-  // Start-up messages before Nest's logger exists, in the same JSON shape.
+  // Start-up messages before Nest's logger exists, through the same output (JSON, or readable on a terminal).
   const startupLog = createStartupLogger(config);
   const secrets = resolveSecrets(config, (message) => startupLog.warn(message));
   const infrastructureOptions: InfrastructureOptions = {

@@ -39,7 +39,7 @@ export function missingService(kind: ServiceKind): { what: string; hint: string 
 
 /**
  * Redis, PostgreSQL and a Redis Cluster through `scripts/services.sh` (free loopback ports,
- * data under `.services/`). Started on first use. Stopped at the end only when this run
+ * server data outside the checkout, URLs in `.services/env`). Started on first use. Stopped at the end only when this run
  * started them: services someone had running before are reused and left running.
  */
 export class Services {
