@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   AuthError,
-  type AuthExchange,
   AuthGuard,
   type AuthStrategy,
   CLOCK,
+  type CredentialRequest,
   type Principal,
   StrategyRegistry,
   StrategyResolver,
@@ -228,7 +228,6 @@ const TRAITS: StrategyTraits = {
   revocation: 'immediate',
   serverStatePerLogin: 'session record',
   lookupsPerRequest: 1,
-  transport: 'cookie',
 };
 
 /** A session strategy that accepts the cookie `sid=good` and exposes a record with extras. */
@@ -244,9 +243,12 @@ class FakeSessionStrategy implements AuthStrategy {
     return {};
   }
 
-  async authenticate({ request }: AuthExchange): Promise<Principal> {
-    if (!/(?:^|;\s*)sid=good(?:;|$)/.test(request.headers.cookie ?? ''))
-      throw new AuthError('missing_credential');
+  credentialOf(request: CredentialRequest): string | undefined {
+    return /(?:^|;\s*)sid=(good)(?:;|$)/.exec(String(request.headers.cookie ?? ''))?.[1];
+  }
+
+  async verify(credential: string): Promise<Principal> {
+    if (credential !== 'good') throw new AuthError('invalid_signature');
     return {
       userId: 'u-1',
       username: 'alice',
@@ -258,8 +260,8 @@ class FakeSessionStrategy implements AuthStrategy {
   }
 
   /** The shape of `SessionStrategy.inspect` (@authbench/auth-session), plus fields that must not leak. */
-  async inspect(exchange: AuthExchange): Promise<unknown> {
-    await this.authenticate(exchange);
+  async inspect(credential: string): Promise<unknown> {
+    await this.verify(credential);
     return {
       strategy: 'session',
       store: 'memory',
@@ -282,6 +284,9 @@ class FakeSessionStrategy implements AuthStrategy {
   async revokeAll(): Promise<void> {}
   async storeHealth(): Promise<Readonly<Record<string, 'up'>>> {
     return {};
+  }
+  async serverState(): Promise<null> {
+    return null;
   }
 }
 
@@ -452,16 +457,15 @@ describe('the page module alone', () => {
       transport: strategy.transport,
       traits: () => strategy.traits(),
       issue: () => strategy.issue(),
-      authenticate: (exchange) => strategy.authenticate(exchange),
+      credentialOf: (request) => strategy.credentialOf(request),
+      verify: (credential) => strategy.verify(credential),
       revoke: () => strategy.revoke(),
       revokeAll: () => strategy.revokeAll(),
       storeHealth: () => strategy.storeHealth(),
+      serverState: () => strategy.serverState(),
     };
-    const exchange = {
-      request: { headers: { cookie: 'sid=good' } },
-      response: {},
-    } as unknown as AuthExchange;
-    expect(await new SessionInspector(plain, () => 7).inspect(exchange)).toEqual({
+    const request = { method: 'GET', headers: { cookie: 'sid=good' } };
+    expect(await new SessionInspector(plain, () => 7).inspect(request)).toEqual({
       sessionId: 'abcdef…',
       store: null,
       record: { userId: 'u-1', username: 'alice', loginAt: 1_000, lastSeenAt: null },
@@ -493,7 +497,24 @@ describe('the page module alone', () => {
   });
 
   it('tells the page the lifetimes, the cookie name and which optional endpoints exist', async () => {
-    expect(await (await fetch(`${dev.baseUrl}/demo/settings`)).json()).toEqual({
+    const settings = (await (await fetch(`${dev.baseUrl}/demo/settings`)).json()) as Record<string, unknown>;
+    // One description per mounted strategy, from its descriptor: words, lifetimes, anatomy.
+    expect(settings.strategies).toEqual({
+      session: expect.objectContaining({
+        lifetimeSeconds: 1800,
+        otherLifetimes: { absolute: 43_200 },
+        credential: { format: 'cookie', cookieName: 'sid' },
+      }),
+      token: expect.objectContaining({ lifetimeSeconds: 3600, credential: { format: 'itsdangerous' } }),
+      jwt: expect.objectContaining({
+        lifetimeSeconds: 1800,
+        otherLifetimes: { refresh: 1_209_600 },
+        credential: { format: 'jwt' },
+        actions: ['refresh'],
+      }),
+    });
+    expect({ ...settings, strategies: undefined }).toEqual({
+      strategies: undefined,
       session: { idleSeconds: 1800, absoluteSeconds: 43_200, cookieName: 'sid' },
       token: { ttlSeconds: 3600 },
       jwt: { ttlSeconds: 1800, refreshTtlSeconds: 1_209_600 },
@@ -504,6 +525,9 @@ describe('the page module alone', () => {
     expect(await (await fetch(`${production.baseUrl}/demo/settings`)).json()).toEqual(
       expect.objectContaining({
         session: expect.objectContaining({ cookieName: '__Host-sid' }),
+        strategies: expect.objectContaining({
+          session: expect.objectContaining({ credential: { format: 'cookie', cookieName: '__Host-sid' } }),
+        }),
         inspection: false,
         benchmarks: false,
       }),

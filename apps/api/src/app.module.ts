@@ -1,10 +1,9 @@
 import {
   AuthGuard,
   CLOCK,
-  REDIS_CONNECTION,
+  type MountedStrategy,
   StrategyRegistry,
   StrategyResolver,
-  USER_REPOSITORY,
 } from '@authbench/auth-core';
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -16,7 +15,6 @@ import { HealthController } from './health/health.controller.js';
 import { ProblemFilter } from './http/problem.filter.js';
 import { httpLoggerParams } from './logging/index.js';
 import { PageModule } from './page/page.module.js';
-import type { MountedStrategy } from './strategies/mounted-strategy.js';
 import { StrategiesController } from './strategies/strategies.controller.js';
 import {
   DefaultStrategyRoutesController,
@@ -64,8 +62,6 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: AUTH_INFRASTRUCTURE, useValue: infrastructure },
-        { provide: USER_REPOSITORY, useValue: infrastructure.users },
-        { provide: REDIS_CONNECTION, useValue: infrastructure.redis },
         { provide: CLOCK, useValue: infrastructure.now },
         { provide: StrategyRegistry, useValue: registry },
         StrategyResolver,
@@ -73,15 +69,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [
-        APP_CONFIG,
-        AUTH_INFRASTRUCTURE,
-        USER_REPOSITORY,
-        REDIS_CONNECTION,
-        CLOCK,
-        StrategyRegistry,
-        StrategyResolver,
-      ],
+      exports: [APP_CONFIG, AUTH_INFRASTRUCTURE, CLOCK, StrategyRegistry, StrategyResolver],
     };
   }
 }

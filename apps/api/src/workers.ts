@@ -1,20 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { generateDevKeyPair } from '@authbench/auth-jwt';
+import { randomSecret } from './auth/secrets.js';
 import type { AppConfig } from './config/config.js';
 
 /**
- * Workers must verify each other's credentials, so a secret the operator left unset (allowed
- * outside production) is generated once, in the primary, and handed to every worker.
+ * Workers must verify each other's credentials, so whatever a strategy would generate per
+ * process when the operator left it unset (allowed outside production: a secret list, a key
+ * pair) is generated once, in the primary, and handed to every worker as its environment.
  */
 export function sharedSecretsForWorkers(config: AppConfig): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const variable of ['SESSION_SECRET', 'TOKEN_SECRET', 'JWT_SECRET'] as const) {
-    if (config[variable] === undefined) env[variable] = randomBytes(32).toString('base64url');
+  for (const [variable, configured] of Object.entries(config.secrets)) {
+    if (configured === undefined) env[variable] = randomSecret();
   }
-  if (!config.JWT_ALG.startsWith('HS') && config.JWT_PRIVATE_KEY === undefined) {
-    const keys = generateDevKeyPair(config.JWT_ALG);
-    env.JWT_PRIVATE_KEY = keys.privateKeyPem;
-    env.JWT_PUBLIC_KEY = keys.publicKeyPem;
+  for (const { descriptor, settings } of config.strategies) {
+    Object.assign(env, descriptor.generatedForWorkers?.(settings) ?? {});
   }
   return env;
 }

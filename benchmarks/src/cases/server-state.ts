@@ -29,7 +29,7 @@ interface Built {
 }
 
 function userOf(index: number) {
-  return { id: `user-${String(index).padStart(7, '0')}`, username: `user${index}` };
+  return { id: `user-${String(index).padStart(7, '0')}`, username: `user${index}`, tokenVersion: 0 };
 }
 
 function build(
@@ -49,16 +49,20 @@ function build(
         keyPrefix: `${prefix}session:`,
       });
       return {
-        login: (index) => issueSessionCookie(session, userOf(index)),
-        verify: (cookie) => session.verify(cookie),
-        count: () => session.activeSessionCount(),
+        login: async (index) =>
+          session.credentialOf({
+            method: 'GET',
+            headers: { cookie: await issueSessionCookie(session, userOf(index)) },
+          }) ?? '',
+        verify: (credential) => session.verify(credential),
+        count: async () => (await session.serverState()).records,
       };
     }
     case 'token': {
       const token: SignedTokenStrategy = buildToken(fixtures, { users, redis, keyPrefix: `${prefix}token:` });
       return {
         login: async (index) => (await token.issueToken(userOf(index).id)).token,
-        verify: (value) => token.verifier.verify(value),
+        verify: (value) => token.verify(value),
         count: async () => null,
       };
     }
@@ -70,11 +74,8 @@ function build(
       });
       return {
         login: async (index) => (await jwt.issue(userOf(index))).token,
-        verify: (value) => jwt.verifyAccessToken(value),
-        count: async () => {
-          const store = jwt.store as { stats?: () => { logins: number } };
-          return typeof store.stats === 'function' ? store.stats().logins : null;
-        },
+        verify: (value) => jwt.verify(value),
+        count: async () => (await jwt.serverState())?.records ?? null,
       };
     }
   }
@@ -193,7 +194,7 @@ async function measureState(
 /** What a client sends with every request, per strategy and JWT algorithm. */
 async function measureWire(ctx: RunContext, scope: FamilyScope): Promise<void> {
   const fixtures = ctx.fixtures;
-  const user = { id: fixtures.userId, username: fixtures.username };
+  const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
   const users = new MapUsers();
   users.add(user.id, user.username);
   const cookie = await issueSessionCookie(buildSession(fixtures, { redis: null }), user);

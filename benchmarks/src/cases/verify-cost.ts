@@ -49,7 +49,7 @@ export const verifyCost: Family = {
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const { fixtures } = ctx;
-    const user = { id: fixtures.userId, username: fixtures.username };
+    const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
     const closers: (() => Promise<void>)[] = [];
     try {
       const contenders: Contender[] = [];
@@ -71,8 +71,8 @@ export const verifyCost: Family = {
           strategy: 'jwt',
           flavour,
           stores,
-          valid: () => strategy.verifyAccessToken(token),
-          invalid: () => strategy.verifyAccessToken(bad),
+          valid: () => strategy.verify(token),
+          invalid: () => strategy.verify(bad),
         });
         return token;
       };
@@ -88,8 +88,8 @@ export const verifyCost: Family = {
           strategy: 'token',
           flavour,
           stores,
-          valid: () => strategy.verifier.verify(token),
-          invalid: () => strategy.verifier.verify(bad),
+          valid: () => strategy.verify(token),
+          invalid: () => strategy.verify(bad),
         });
       };
       const addSession = async (
@@ -98,12 +98,14 @@ export const verifyCost: Family = {
         strategy: ReturnType<typeof buildSession>,
       ) => {
         const cookie = await issueSessionCookie(strategy, user);
-        const bad = tamperSignature(cookie);
+        // The credential exactly as the guard hands it to `verify`: the cookie's value.
+        const credential = strategy.credentialOf({ method: 'GET', headers: { cookie } }) ?? '';
+        const bad = tamperSignature(credential);
         contenders.push({
           strategy: 'session',
           flavour,
           stores,
-          valid: () => strategy.verify(cookie),
+          valid: () => strategy.verify(credential),
           invalid: () => strategy.verify(bad),
         });
       };

@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { type User } from '@authbench/auth-accounts';
-import { type AuthExchange } from '@authbench/auth-core';
+import type { AuthExchange, LoginUser } from '@authbench/auth-core';
 import {
   createJwtStrategy,
   generateDevKeyPair,
@@ -122,10 +122,7 @@ export function buildSession(fixtures: Fixtures, build: SessionBuild): SessionSt
  * ServerResponse (no socket I/O), and the cookie is read from the response headers.
  * Returns the `sid=…` pair a browser would send back.
  */
-export async function issueSessionCookie(
-  strategy: SessionStrategy,
-  user: { readonly id: string; readonly username: string },
-): Promise<string> {
+export async function issueSessionCookie(strategy: SessionStrategy, user: LoginUser): Promise<string> {
   const request = new IncomingMessage(new Socket());
   request.method = 'POST';
   request.url = '/session/login';

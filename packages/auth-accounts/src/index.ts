@@ -11,5 +11,5 @@ export { openEmbeddedSql } from './users/pglite-client.js';
 export type { SqlClient } from './users/sql-client.js';
 export { SqlUserRepository } from './users/sql-user-repository.js';
 export type { NewUser, User, UserLookup, UserRepository } from './users/user.js';
-export { toUserView, UserAccounts } from './users/user-accounts.js';
+export { toLoginUser, toUserView, UserAccounts } from './users/user-accounts.js';
 export { normalizePassword, normalizeUsername, usernameKey } from './users/username.js';

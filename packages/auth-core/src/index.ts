@@ -22,13 +22,39 @@ export {
 } from './nest/decorators.js';
 export { StrategyRegistry } from './nest/strategy-registry.js';
 export { StrategyResolver } from './nest/strategy-resolver.js';
-export { CLOCK, REDIS_CONNECTION, USER_REPOSITORY } from './nest/tokens.js';
+export { CLOCK } from './nest/tokens.js';
 export type {
   AuthExchange,
   AuthStrategy,
+  CredentialRequest,
   CredentialTransport,
   LoginResponseBody,
+  ServerStateSize,
   StoreStatus,
   StrategyTraits,
 } from './strategy/auth-strategy.js';
-export type { Principal, UserView } from './strategy/principal.js';
+export { authenticateRequest } from './strategy/authenticate.js';
+export { bearerCredentialOf, MAX_BEARER_LENGTH } from './strategy/bearer.js';
+export type {
+  AnyStrategyDescriptor,
+  AppSettings,
+  CredentialAnatomy,
+  JsonSchema,
+  MountedStrategy,
+  PageDescription,
+  SettingVariable,
+  StrategyDescriptor,
+  StrategyFactoryContext,
+} from './strategy/descriptor.js';
+export { defineStrategy } from './strategy/descriptor.js';
+export type { LoginUser, Principal, UserView } from './strategy/principal.js';
+export type { Environment } from './strategy/settings.js';
+export {
+  choiceSetting,
+  MIN_SECRET_BYTES,
+  SettingsError,
+  secondsSetting,
+  secretListSetting,
+  settingValue,
+  textSetting,
+} from './strategy/settings.js';

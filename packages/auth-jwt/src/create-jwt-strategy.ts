@@ -1,17 +1,12 @@
 import { JwtStrategy } from './jwt.strategy.js';
 import { JwtKeyRing } from './lib/keys.js';
 import { type JwtStrategyOptions, resolveJwtOptions } from './lib/options.js';
-import { reject } from './lib/rejection.js';
 import { JwtTokenService } from './lib/token-service.js';
 import { JwtVerifier } from './lib/verifier.js';
 import { PassportJwtBridge } from './passport/passport-jwt.bridge.js';
 import type { JwtStateStore } from './stores/jwt-state-store.js';
 import { MemoryJwtStateStore } from './stores/memory-jwt-state-store.js';
 import { RedisJwtStateStore } from './stores/redis-jwt-state-store.js';
-
-function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Validates the configuration (TypeError/RangeError naming the variable), imports every key
@@ -55,13 +50,10 @@ export function createJwtStrategy(options: JwtStrategyOptions): JwtStrategy {
   });
   const passport = new PassportJwtBridge(
     {
-      keyFor: (rawToken) => verifier.inspect(rawToken, 'access').key.key,
-      principalFor: async (payload) => {
-        if (!isPlainObject(payload)) throw reject('malformed_credential', 'bad_payload');
-        return tokens.principalFor(verifier.claimsOf(payload, 'access'));
-      },
+      inspect: (rawToken) => verifier.inspect(rawToken, 'access'),
+      principalFor: async (inspected) => tokens.principalFor(verifier.claimsOf(inspected.claims, 'access')),
     },
     verifier.signatureCheckOptions('access'),
   );
-  return new JwtStrategy({ tokens, verifier, store, passport });
+  return new JwtStrategy({ tokens, ring, store, passport });
 }

@@ -1,26 +1,28 @@
-import type {
-  AuthExchange,
-  AuthStrategy,
-  Principal,
-  StoreStatus,
-  StrategyTraits,
-  UserView,
+import {
+  type AuthExchange,
+  type AuthStrategy,
+  bearerCredentialOf,
+  type CredentialRequest,
+  type LoginUser,
+  type Principal,
+  type ServerStateSize,
+  type StoreStatus,
+  type StrategyTraits,
 } from '@authbench/auth-core';
-import { bearerTokenOf } from './lib/bearer.js';
-import type { PublicJwk } from './lib/keys.js';
+import type { JwtKeyRing, PublicJwk } from './lib/keys.js';
 import {
   type JwtPrincipal,
   type JwtTokenService,
   STRATEGY_NAME,
   type TokenPairBody,
 } from './lib/token-service.js';
-import type { JwtVerifier } from './lib/verifier.js';
 import type { PassportJwtBridge } from './passport/passport-jwt.bridge.js';
 import type { JwtStateStore } from './stores/jwt-state-store.js';
+import { MemoryJwtStateStore } from './stores/memory-jwt-state-store.js';
 
 export interface JwtStrategyParts {
   readonly tokens: JwtTokenService;
-  readonly verifier: JwtVerifier;
+  readonly ring: JwtKeyRing;
   readonly store: JwtStateStore;
   readonly passport: PassportJwtBridge;
 }
@@ -28,21 +30,20 @@ export interface JwtStrategyParts {
 /**
  * The `jwt` AuthStrategy: bearer JWTs verified through @nestjs/passport + passport-jwt with
  * the hardened rules around them, refresh rotation, and the configured revocation mode.
- * The app's global guard calls `authenticate`; there is no second (passport) guard.
+ * The guard, the page and the benchmarks all verify through `verify`: one path, through
+ * passport-jwt. There is no second (passport) guard.
  */
 export class JwtStrategy implements AuthStrategy {
   readonly name = STRATEGY_NAME;
   readonly transport = 'bearer' as const;
-  /** The framework-free core (issue, verify, refresh, revoke). */
-  readonly tokens: JwtTokenService;
-  readonly verifier: JwtVerifier;
-  /** The server state (refresh families, denylist); `stats()` on the memory store. */
-  readonly store: JwtStateStore;
+  private readonly tokens: JwtTokenService;
+  private readonly ring: JwtKeyRing;
+  private readonly store: JwtStateStore;
   private readonly passport: PassportJwtBridge;
 
   constructor(parts: JwtStrategyParts) {
     this.tokens = parts.tokens;
-    this.verifier = parts.verifier;
+    this.ring = parts.ring;
     this.store = parts.store;
     this.passport = parts.passport;
   }
@@ -52,28 +53,17 @@ export class JwtStrategy implements AuthStrategy {
   }
 
   /** CONTRACT §2: `{ token, tokenType: 'Bearer', expiresIn, refreshToken }`. */
-  issue(user: UserView, _exchange?: AuthExchange): Promise<TokenPairBody> {
+  issue(user: LoginUser, _exchange?: AuthExchange): Promise<TokenPairBody> {
     return this.tokens.issue(user);
   }
 
-  /** The guard's entry point: the Authorization header, through passport-jwt. */
-  async authenticate(exchange: AuthExchange): Promise<JwtPrincipal> {
-    bearerTokenOf(exchange.request.headers.authorization);
-    return this.passport.run(exchange.request, exchange.response);
+  credentialOf(request: CredentialRequest): string | undefined {
+    return bearerCredentialOf(request);
   }
 
-  /**
-   * The same passport-jwt path without an HTTP server, for the benchmarks: an
-   * `Authorization` header value in, a principal out.
-   */
-  async authenticateHeader(authorization: string): Promise<JwtPrincipal> {
-    bearerTokenOf(authorization);
-    return this.passport.run({ headers: { authorization } }, {});
-  }
-
-  /** Framework-free verification (no passport), for the benchmarks. */
-  verifyAccessToken(token: string): Promise<JwtPrincipal> {
-    return this.tokens.verifyAccessToken(token);
+  /** An access token, through passport-jwt, to a principal. */
+  verify(token: string): Promise<JwtPrincipal> {
+    return this.passport.run(token);
   }
 
   refresh(refreshToken: string): Promise<TokenPairBody> {
@@ -92,8 +82,21 @@ export class JwtStrategy implements AuthStrategy {
     return this.store.health();
   }
 
+  /**
+   * Refresh families and revocation entries held in process; `null` when they live in Redis,
+   * whose own counters measure them (a key count would need a SCAN of every node).
+   */
+  serverState(): Promise<ServerStateSize | null> {
+    if (!(this.store instanceof MemoryJwtStateStore)) return Promise.resolve(null);
+    const { logins, revokedTokens, revokedLogins, cutoffs } = this.store.stats();
+    return Promise.resolve({
+      records: logins + revokedTokens + revokedLogins + cutoffs,
+      unit: 'refresh family or revocation entry',
+    });
+  }
+
   /** The JWK Set for `/.well-known/jwks.json`, or null for HS* (nothing public to publish). */
   jwks(): { readonly keys: readonly PublicJwk[] } | null {
-    return this.verifier.ring.jwks();
+    return this.ring.jwks();
   }
 }

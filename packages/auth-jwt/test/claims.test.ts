@@ -1,4 +1,5 @@
 import type { User, UserLookup } from '@authbench/auth-accounts';
+import { authenticateRequest } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
 import { hmacKeyId, type JwtStrategy, rejectionReasonOf } from '../src/index.js';
 import { validateClaims } from '../src/lib/claims.js';
@@ -40,7 +41,7 @@ describe('claim rules', () => {
 
   it('accepts a contract-conformant token minted elsewhere and reads its claims', async () => {
     const token = forge(header, claimsAt(clock), sign);
-    await expect(strategy.verifyAccessToken(token)).resolves.toEqual({
+    await expect(strategy.verify(token)).resolves.toEqual({
       userId: ALICE.id,
       username: ALICE.username,
       strategy: 'jwt',
@@ -55,7 +56,7 @@ describe('claim rules', () => {
   it('accepts aud as an array holding exactly our audience, and nbf now or in the past', async () => {
     for (const extra of [{ aud: [AUDIENCE] }, { nbf: clock.seconds }, { nbf: clock.seconds - 60 }]) {
       const token = forge(header, claimsAt(clock, extra), sign);
-      await expect(strategy.authenticate(exchange(`Bearer ${token}`))).resolves.toMatchObject({
+      await expect(authenticateRequest(strategy, exchange(`Bearer ${token}`))).resolves.toMatchObject({
         userId: ALICE.id,
       });
     }
@@ -68,8 +69,8 @@ describe('claim rules', () => {
       claimsAt(clock, { iat: clock.seconds - 86_400 * 40, exp: clock.seconds - 86_400 * 30 }),
       sign,
     );
-    await expectRefusal(strategy.verifyAccessToken(token), 'expired', 'expired');
-    await expectRefusal(strategy.authenticate(exchange(`Bearer ${token}`)), 'expired', 'expired');
+    await expectRefusal(strategy.verify(token), 'expired', 'expired');
+    await expectRefusal(authenticateRequest(strategy, exchange(`Bearer ${token}`)), 'expired', 'expired');
   });
 
   it('keeps its own tokens valid until exactly iat + JWT_TTL', async () => {
@@ -77,9 +78,9 @@ describe('claim rules', () => {
     const own = hsStrategy(local);
     const { token } = await own.issue(ALICE);
     local.advance(1800_000 - 251); // 1799.999 s after issue, still inside the last second
-    await expect(own.verifyAccessToken(token)).resolves.toMatchObject({ userId: ALICE.id });
+    await expect(own.verify(token)).resolves.toMatchObject({ userId: ALICE.id });
     local.advance(1);
-    await expectRefusal(own.verifyAccessToken(token), 'expired', 'expired');
+    await expectRefusal(own.verify(token), 'expired', 'expired');
   });
 
   it.each([
@@ -104,7 +105,7 @@ describe('claim rules', () => {
     if (typeof fixed.iat === 'number') fixed.iat = clock.seconds - 10 + fixed.iat;
     if (typeof fixed.exp === 'number' && fixed.exp >= 0) fixed.exp = clock.seconds - 10 + fixed.exp;
     const token = forge(header, claimsAt(clock, fixed), sign);
-    await expectRefusal(strategy.verifyAccessToken(token), 'invalid_claims', reason);
+    await expectRefusal(strategy.verify(token), 'invalid_claims', reason);
   });
 
   it('names a missing iss or aud as such in the claim rules (jsonwebtoken, earlier, calls it wrong)', () => {
@@ -133,7 +134,7 @@ describe('clock tolerance (clockToleranceSeconds)', () => {
     const claims = Object.fromEntries(
       Object.entries(offsets).map(([name, offset]) => [name, clock.seconds + offset]),
     );
-    const pending = strategy.verifyAccessToken(forge(header, claimsAt(clock, claims), sign));
+    const pending = strategy.verify(forge(header, claimsAt(clock, claims), sign));
     if (accepted) await expect(pending).resolves.toMatchObject({ userId: ALICE.id });
     else await expect(pending).rejects.toMatchObject({ status: 401 });
   });
@@ -159,7 +160,7 @@ describe('access and refresh tokens are never interchangeable', () => {
 
   it('refuses an access-typed token carrying the refresh audience', async () => {
     const forged = forge(header, claimsAt(clock, { aud: `${AUDIENCE}#refresh` }), sign);
-    await expectRefusal(strategy.verifyAccessToken(forged), 'invalid_claims', 'wrong_audience');
+    await expectRefusal(strategy.verify(forged), 'invalid_claims', 'wrong_audience');
   });
 
   it('refuses a refresh token without the login it belongs to', async () => {
@@ -173,25 +174,25 @@ describe('tokens without preferred_username (contract-minimal, minted elsewhere)
   const minimal = (): string => forge(header, claimsAt(clock, { preferred_username: undefined }), sign);
 
   it('are refused when no user look-up is configured', async () => {
-    await expectRefusal(hsStrategy(clock).verifyAccessToken(minimal()), 'invalid_claims', 'missing_claim');
+    await expectRefusal(hsStrategy(clock).verify(minimal()), 'invalid_claims', 'missing_claim');
   });
 
   it('get their username from the user look-up, and fail once the user is gone', async () => {
     const users = lookup([ALICE]);
     const strategy: JwtStrategy = hsStrategy(clock, { users });
-    await expect(strategy.authenticate(exchange(`Bearer ${minimal()}`))).resolves.toMatchObject({
+    await expect(authenticateRequest(strategy, exchange(`Bearer ${minimal()}`))).resolves.toMatchObject({
       username: ALICE.username,
     });
     expect(users.calls).toBe(1);
     const empty = hsStrategy(clock, { users: lookup([]) });
-    await expectRefusal(empty.verifyAccessToken(minimal()), 'unknown_user', 'unknown_user');
+    await expectRefusal(empty.verify(minimal()), 'unknown_user', 'unknown_user');
   });
 
   it('cost no look-up when they carry the username', async () => {
     const users = lookup([ALICE]);
     const strategy = hsStrategy(clock, { users });
     const { token } = await strategy.issue(ALICE);
-    await strategy.verifyAccessToken(token);
+    await strategy.verify(token);
     expect(users.calls).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { constants, createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { authenticateRequest } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
 import {
   createJwtStrategy,
@@ -68,13 +69,13 @@ describe('HMAC key rotation (JWT_SECRET oldest → newest)', () => {
       typ: 'JWT',
       kid: hmacKeyId(SECRET),
     });
-    await expect(after.authenticate(exchange(`Bearer ${oldLogin.token}`))).resolves.toMatchObject({
+    await expect(authenticateRequest(after, exchange(`Bearer ${oldLogin.token}`))).resolves.toMatchObject({
       userId: ALICE.id,
     });
     await expect(after.refresh(oldLogin.refreshToken)).rejects.toMatchObject({ code: 'revoked' }); // other process's family
     // Once the old secret is retired, its tokens are refused by kid — never tried against the new secret.
     const retired = hsStrategy(clock, { secrets: [SECRET] });
-    await expectRefusal(retired.verifyAccessToken(oldLogin.token), 'invalid_signature', 'unknown_kid');
+    await expectRefusal(retired.verify(oldLogin.token), 'invalid_signature', 'unknown_kid');
   });
 });
 
@@ -216,7 +217,7 @@ describe.each(['RS256', 'PS256', 'ES256'] as const)('%s with JWKS', (algorithm) 
             )
           : verify('sha256', data, key, signature);
     expect(valid).toBe(true);
-    await expect(strategy.authenticate(exchange(`Bearer ${token}`))).resolves.toMatchObject({
+    await expect(authenticateRequest(strategy, exchange(`Bearer ${token}`))).resolves.toMatchObject({
       userId: ALICE.id,
     });
   });
@@ -233,7 +234,7 @@ describe.each(['RS256', 'PS256', 'ES256'] as const)('%s with JWKS', (algorithm) 
       jwkThumbprint(createPublicKey(pair.publicKeyPem)),
       jwkThumbprint(createPublicKey(previous.publicKeyPem)),
     ]);
-    await expect(after.verifyAccessToken(token)).resolves.toMatchObject({ userId: ALICE.id });
+    await expect(after.verify(token)).resolves.toMatchObject({ userId: ALICE.id });
   });
 });
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { User, UserLookup } from '@authbench/auth-accounts';
+import { authenticateRequest } from '@authbench/auth-core';
 import { findProgram, requireProgramOrSkip } from '@authbench/test-support';
 import { describe, expect, it } from '@jest/globals';
 import { createJwtStrategy, generateDevKeyPair, type JwtAlgorithm } from '../src/index.js';
@@ -69,7 +70,7 @@ const hasPyjwt = requireProgramOrSkip(
 
   it('accepts a contract-conformant HS256 token minted by PyJWT (through passport-jwt)', async () => {
     const { token } = python({ op: 'mint', secret: SECRET, sub: ALICE.id, iss: ISSUER, aud: AUDIENCE });
-    await expect(strategy.authenticate(exchange(`Bearer ${String(token)}`))).resolves.toMatchObject({
+    await expect(authenticateRequest(strategy, exchange(`Bearer ${String(token)}`))).resolves.toMatchObject({
       userId: ALICE.id,
       username: ALICE.username,
       loginId: null,
@@ -85,17 +86,9 @@ const hasPyjwt = requireProgramOrSkip(
       iss: ISSUER,
       aud: AUDIENCE,
     });
-    await expectRefusal(
-      strategy.verifyAccessToken(String(none.token)),
-      'malformed_credential',
-      'not_compact',
-    );
+    await expectRefusal(strategy.verify(String(none.token)), 'malformed_credential', 'not_compact');
     const elsewhere = python({ op: 'mint', secret: SECRET, sub: ALICE.id, iss: ISSUER, aud: 'other' });
-    await expectRefusal(
-      strategy.verifyAccessToken(String(elsewhere.token)),
-      'invalid_claims',
-      'wrong_audience',
-    );
+    await expectRefusal(strategy.verify(String(elsewhere.token)), 'invalid_claims', 'wrong_audience');
   });
 
   it('issues tokens PyJWT verifies with the same secret, issuer and audience', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { StoreUnavailableError } from '@authbench/auth-core';
+import { authenticateRequest, StoreUnavailableError } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
 import {
   type ConnectedTestRedis,
@@ -28,9 +28,9 @@ import {
 } from './support.js';
 
 /** A fresh user per test, so tests sharing one Redis never see each other's state. */
-function newUser(): { id: string; username: string } {
+function newUser(): { id: string; username: string; tokenVersion: number } {
   const id = randomUUID();
-  return { id, username: `user-${id.slice(0, 8)}` };
+  return { id, username: `user-${id.slice(0, 8)}`, tokenVersion: 0 };
 }
 
 function bearer(token: string) {
@@ -59,12 +59,14 @@ function stateContract(backend: string, make: Make): void {
         refreshToken: expect.any(String),
       });
       expect(second.refreshToken).not.toBe(first.refreshToken);
-      await expect(strategy.authenticate(bearer(second.token))).resolves.toMatchObject({
+      await expect(authenticateRequest(strategy, bearer(second.token))).resolves.toMatchObject({
         userId: user.id,
         username: user.username,
       });
       const third = await strategy.refresh(second.refreshToken);
-      await expect(strategy.authenticate(bearer(third.token))).resolves.toMatchObject({ userId: user.id });
+      await expect(authenticateRequest(strategy, bearer(third.token))).resolves.toMatchObject({
+        userId: user.id,
+      });
     });
 
     it('treats a spent refresh token as theft: 401, and the whole login ends', async () => {
@@ -76,8 +78,8 @@ function stateContract(backend: string, make: Make): void {
       // The legitimate holder's newer refresh token dies with the family...
       await expectRefusal(strategy.refresh(second.refreshToken), 'revoked', 'refresh_family_unknown');
       // ...and so do the login's access tokens (denylist mode).
-      await expectRefusal(strategy.authenticate(bearer(second.token)), 'revoked', 'revoked_token');
-      await expectRefusal(strategy.authenticate(bearer(first.token)), 'revoked', 'revoked_token');
+      await expectRefusal(authenticateRequest(strategy, bearer(second.token)), 'revoked', 'revoked_token');
+      await expectRefusal(authenticateRequest(strategy, bearer(first.token)), 'revoked', 'revoked_token');
     });
 
     it('lets at most one of several concurrent refreshes with one token win', async () => {
@@ -116,11 +118,13 @@ function stateContract(backend: string, make: Make): void {
       const user = newUser();
       const kept = await strategy.issue(user);
       const ended = await strategy.issue(user);
-      const principal = await strategy.authenticate(bearer(ended.token));
-      await strategy.revoke(principal, bearer(ended.token));
-      await expectRefusal(strategy.authenticate(bearer(ended.token)), 'revoked', 'revoked_token');
+      const principal = await authenticateRequest(strategy, bearer(ended.token));
+      await strategy.revoke(principal);
+      await expectRefusal(authenticateRequest(strategy, bearer(ended.token)), 'revoked', 'revoked_token');
       await expectRefusal(strategy.refresh(ended.refreshToken), 'revoked', 'refresh_family_unknown');
-      await expect(strategy.authenticate(bearer(kept.token))).resolves.toMatchObject({ userId: user.id });
+      await expect(authenticateRequest(strategy, bearer(kept.token))).resolves.toMatchObject({
+        userId: user.id,
+      });
     });
 
     it('logout-all rejects every earlier credential of the user, even from the same second', async () => {
@@ -135,16 +139,18 @@ function stateContract(backend: string, make: Make): void {
       clock.advance(1);
       await strategy.revokeAll(user.id);
       for (const login of [one, two]) {
-        await expectRefusal(strategy.authenticate(bearer(login.token)), 'revoked', 'revoked_token');
+        await expectRefusal(authenticateRequest(strategy, bearer(login.token)), 'revoked', 'revoked_token');
         await expectRefusal(strategy.refresh(login.refreshToken), 'revoked', 'refresh_family_unknown');
       }
-      await expect(strategy.authenticate(bearer(bystander.token))).resolves.toMatchObject({
+      await expect(authenticateRequest(strategy, bearer(bystander.token))).resolves.toMatchObject({
         userId: other.id,
       });
       // A login one millisecond after logout-all, in the same second, is valid (iat_ms).
       clock.advance(1);
       const after = await strategy.issue(user);
-      await expect(strategy.authenticate(bearer(after.token))).resolves.toMatchObject({ userId: user.id });
+      await expect(authenticateRequest(strategy, bearer(after.token))).resolves.toMatchObject({
+        userId: user.id,
+      });
     });
 
     it('logout-all also revokes tokens minted elsewhere, erring toward revocation within the second', async () => {
@@ -155,10 +161,10 @@ function stateContract(backend: string, make: Make): void {
       await strategy.revokeAll(user.id);
       // No iat_ms: issued "at the start of the second", so at or before the cutoff.
       const sameSecond = forge(header, claimsAt(clock, { sub: user.id, jti: 'a' }), hmacSigner(SECRET));
-      await expectRefusal(strategy.verifyAccessToken(sameSecond), 'revoked', 'revoked_token');
+      await expectRefusal(strategy.verify(sameSecond), 'revoked', 'revoked_token');
       clock.advance(1000);
       const nextSecond = forge(header, claimsAt(clock, { sub: user.id, jti: 'b' }), hmacSigner(SECRET));
-      await expect(strategy.verifyAccessToken(nextSecond)).resolves.toMatchObject({ userId: user.id });
+      await expect(strategy.verify(nextSecond)).resolves.toMatchObject({ userId: user.id });
     });
 
     it('logout of a token minted elsewhere denies its jti', async () => {
@@ -167,8 +173,8 @@ function stateContract(backend: string, make: Make): void {
       const user = newUser();
       const header = { alg: 'HS256', typ: 'JWT', kid: hmacKeyId(SECRET) };
       const token = forge(header, claimsAt(clock, { sub: user.id, jti: randomUUID() }), hmacSigner(SECRET));
-      await strategy.revoke(await strategy.verifyAccessToken(token));
-      await expectRefusal(strategy.verifyAccessToken(token), 'revoked', 'revoked_token');
+      await strategy.revoke(await strategy.verify(token));
+      await expectRefusal(strategy.verify(token), 'revoked', 'revoked_token');
     });
 
     it("revokeAll makes a deleted user's credentials fail", async () => {
@@ -177,7 +183,7 @@ function stateContract(backend: string, make: Make): void {
       const user = newUser();
       const login = await strategy.issue(user);
       await strategy.revokeAll(user.id); // what the app does before deleting the user
-      await expectRefusal(strategy.authenticate(bearer(login.token)), 'revoked', 'revoked_token');
+      await expectRefusal(authenticateRequest(strategy, bearer(login.token)), 'revoked', 'revoked_token');
       await expectRefusal(strategy.refresh(login.refreshToken), 'revoked', 'refresh_family_unknown');
     });
 
@@ -187,7 +193,6 @@ function stateContract(backend: string, make: Make): void {
         revocation: 'immediate',
         serverStatePerLogin: expect.any(String),
         lookupsPerRequest: 1,
-        transport: 'bearer',
       });
     });
   });
@@ -197,11 +202,13 @@ function stateContract(backend: string, make: Make): void {
       const clock = new TestClock();
       const strategy = make(clock, { revocation: 'none' });
       const login = await strategy.issue(newUser());
-      await strategy.revoke(await strategy.authenticate(bearer(login.token)));
-      await expect(strategy.authenticate(bearer(login.token))).resolves.toMatchObject({ strategy: 'jwt' });
+      await strategy.revoke(await authenticateRequest(strategy, bearer(login.token)));
+      await expect(authenticateRequest(strategy, bearer(login.token))).resolves.toMatchObject({
+        strategy: 'jwt',
+      });
       await expectRefusal(strategy.refresh(login.refreshToken), 'revoked', 'refresh_family_unknown');
       clock.advance(1800_000);
-      await expectRefusal(strategy.authenticate(bearer(login.token)), 'expired', 'expired');
+      await expectRefusal(authenticateRequest(strategy, bearer(login.token)), 'expired', 'expired');
     });
 
     it('logout-all ends every refresh family; access tokens live until exp', async () => {
@@ -211,7 +218,9 @@ function stateContract(backend: string, make: Make): void {
       const logins = [await strategy.issue(user), await strategy.issue(user)];
       await strategy.revokeAll(user.id);
       for (const login of logins) {
-        await expect(strategy.authenticate(bearer(login.token))).resolves.toMatchObject({ userId: user.id });
+        await expect(authenticateRequest(strategy, bearer(login.token))).resolves.toMatchObject({
+          userId: user.id,
+        });
         await expectRefusal(strategy.refresh(login.refreshToken), 'revoked', 'refresh_family_unknown');
       }
     });
@@ -231,7 +240,6 @@ function stateContract(backend: string, make: Make): void {
         revocation: 'until-expiry',
         serverStatePerLogin: expect.any(String),
         lookupsPerRequest: 0,
-        transport: 'bearer',
       });
     });
   });
@@ -250,7 +258,7 @@ describe('in-process state', () => {
       const lookups = jest.spyOn(store, 'isAccessRevoked');
       const strategy = hsStrategy(clock, { store, revocation });
       const { token } = await strategy.issue(newUser());
-      await strategy.authenticate(bearer(token));
+      await authenticateRequest(strategy, bearer(token));
       expect(lookups).toHaveBeenCalledTimes(expected);
     }
   });
@@ -261,7 +269,7 @@ describe('in-process state', () => {
     const strategy = hsStrategy(clock, { store, refreshTtlSeconds: 3600 });
     const user = newUser();
     const login = await strategy.issue(user);
-    await strategy.revoke(await strategy.authenticate(bearer(login.token)));
+    await strategy.revoke(await authenticateRequest(strategy, bearer(login.token)));
     await strategy.issue(user);
     await strategy.revokeAll(user.id);
     expect(store.stats()).toMatchObject({ users: 1, logins: 0, revokedLogins: 2, cutoffs: 1 });
@@ -300,7 +308,7 @@ const hasRedis = requireProgramOrSkip(
       const strategy = hsStrategy(new TestClock(), { redis, revocation });
       const { token } = await strategy.issue(newUser());
       const commands = jest.spyOn(redis, 'command');
-      await strategy.authenticate(bearer(token));
+      await authenticateRequest(strategy, bearer(token));
       expect(commands).toHaveBeenCalledTimes(expected);
       if (expected === 1) expect(commands.mock.calls[0]?.[1][0]).toBe('MGET');
       commands.mockRestore();
@@ -311,7 +319,7 @@ const hasRedis = requireProgramOrSkip(
     const strategy = hsStrategy(new TestClock(), { redis, redisKeyPrefix: 'layout:' });
     const user = newUser();
     const login = await strategy.issue(user);
-    await strategy.revoke(await strategy.authenticate(bearer(login.token)));
+    await strategy.revoke(await authenticateRequest(strategy, bearer(login.token)));
     await strategy.issue(user);
     await strategy.revokeAll(user.id);
     const keys = await redis.command('layout:', ['KEYS', 'layout:*'], true);
@@ -328,8 +336,8 @@ const hasRedis = requireProgramOrSkip(
     const processA = hsStrategy(clock, { redis });
     const processB = hsStrategy(clock, { redis });
     const login = await processA.issue(newUser());
-    await processB.revoke(await processB.authenticate(bearer(login.token)));
-    await expectRefusal(processA.authenticate(bearer(login.token)), 'revoked', 'revoked_token');
+    await processB.revoke(await authenticateRequest(processB, bearer(login.token)));
+    await expectRefusal(authenticateRequest(processA, bearer(login.token)), 'revoked', 'revoked_token');
   });
 
   it('fails closed with 503 while Redis is down; none mode keeps verifying', async () => {
@@ -342,7 +350,7 @@ const hasRedis = requireProgramOrSkip(
     await server.stop();
     try {
       for (const pending of [
-        denylist.authenticate(bearer(a.token)),
+        authenticateRequest(denylist, bearer(a.token)),
         denylist.refresh(a.refreshToken),
         denylist.issue(user),
         denylist.revokeAll(user.id),
@@ -354,7 +362,7 @@ const hasRedis = requireProgramOrSkip(
         expect(failure).toBeInstanceOf(StoreUnavailableError);
         expect(failure).toMatchObject({ status: 503, store: 'redis' });
       }
-      await expect(none.authenticate(bearer(b.token))).resolves.toMatchObject({ userId: user.id });
+      await expect(authenticateRequest(none, bearer(b.token))).resolves.toMatchObject({ userId: user.id });
       expect(await denylist.storeHealth()).toEqual({ redis: 'down' });
     } finally {
       await server.start();

@@ -1,6 +1,5 @@
-import { AuthError } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
-import { bearerTokenOf, DuplicateMemberError, parseJsonObject, rejectionReasonOf } from '../src/index.js';
+import { DuplicateMemberError, parseJsonObject } from '../src/index.js';
 import { decodeBase64Url, decodeUtf8 } from '../src/lib/base64url.js';
 import { thrownBy } from './support.js';
 
@@ -52,37 +51,5 @@ describe('parseJsonObject', () => {
 
   it.each(['[1]', '"s"', 'null', '1', '{"a":1', '\uFEFF{}'])('refuses %j with a SyntaxError', (text) => {
     expect(() => parseJsonObject(text)).toThrow(SyntaxError);
-  });
-});
-
-describe('bearerTokenOf', () => {
-  it('reads exactly one b64token after a case-insensitive Bearer scheme', () => {
-    expect(bearerTokenOf('Bearer abc.def.ghi')).toBe('abc.def.ghi');
-    expect(bearerTokenOf('bearer abc.def.ghi')).toBe('abc.def.ghi');
-    expect(bearerTokenOf('BEARER  abc')).toBe('abc');
-  });
-
-  it.each([undefined, '', 'Basic dXNlcjpwYXNz', 'Token abc'])(
-    '%j is a missing bearer credential',
-    (header) => {
-      const error = thrownBy(() => bearerTokenOf(header));
-      expect(error).toBeInstanceOf(AuthError);
-      expect(error).toMatchObject({ code: 'missing_credential', status: 401 });
-    },
-  );
-
-  it.each(['Bearer', 'Bearer ', 'Bearer a b', 'Bearer a,b', 'Bearer "a"', ['Bearer a']])(
-    '%j is malformed',
-    (header) => {
-      const error = thrownBy(() => bearerTokenOf(header));
-      expect(error).toBeInstanceOf(AuthError);
-      expect(error).toMatchObject({ code: 'malformed_credential', status: 401 });
-    },
-  );
-
-  it('refuses a token over 8 KiB before matching it', () => {
-    const error = thrownBy(() => bearerTokenOf(`Bearer ${'a'.repeat(8 * 1024 + 1)}`));
-    expect(error).toMatchObject({ code: 'malformed_credential', status: 401 });
-    expect(rejectionReasonOf(error)).toBe('too_large');
   });
 });

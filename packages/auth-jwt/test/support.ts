@@ -1,7 +1,6 @@
 import { constants, createHmac, type KeyObject, sign } from 'node:crypto';
-import { AuthError, type AuthErrorCode, type AuthExchange } from '@authbench/auth-core';
+import { AuthError, type AuthErrorCode, type CredentialRequest } from '@authbench/auth-core';
 import { expect } from '@jest/globals';
-import type { Request, Response } from 'express';
 import {
   createJwtStrategy,
   type JwtRejectionReason,
@@ -60,12 +59,12 @@ export function hsStrategy(
 }
 
 /** The express-like exchange the guard hands a strategy: only the header matters. */
-export function exchange(authorization?: string): AuthExchange {
-  const headers = authorization === undefined ? {} : { authorization };
-  return { request: { headers } as unknown as Request, response: {} as unknown as Response };
+/** A request carrying this `Authorization` header, as the guard hands it to the strategy. */
+export function exchange(authorization?: string): CredentialRequest {
+  return { method: 'GET', headers: authorization === undefined ? {} : { authorization } };
 }
 
-export const ALICE = { id: 'user-alice', username: 'alice' } as const;
+export const ALICE = { id: 'user-alice', username: 'alice', tokenVersion: 0 } as const;
 
 const b64 = (value: string | Record<string, unknown>): string =>
   Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8').toString('base64url');

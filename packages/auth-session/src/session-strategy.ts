@@ -4,19 +4,20 @@ import {
   type AuthExchange,
   type AuthStrategy,
   type LoginResponseBody,
+  type LoginUser,
   type Principal,
   ProblemError,
+  type ServerStateSize,
   type StoreStatus,
   StoreUnavailableError,
   type StrategyTraits,
-  type UserView,
 } from '@authbench/auth-core';
 import type { Request, RequestHandler } from 'express';
 import session, { type Session, type SessionData } from 'express-session';
 import { SessionLifetime } from './lib/lifetime.js';
 import { type ResolvedSessionOptions, resolveOptions, type SessionStrategyOptions } from './lib/options.js';
-import { assertSameOrigin, isSafeMethod } from './lib/same-origin.js';
-import { type IncomingSessionCookie, SessionCookie } from './lib/session-cookie.js';
+import { assertSameOrigin, isSafeMethod, type OriginRequest } from './lib/same-origin.js';
+import { SessionCookie } from './lib/session-cookie.js';
 import { readRecord, type SessionRecord } from './lib/session-record.js';
 import type { ManagedSessionStore } from './lib/stores/managed-store.js';
 import { BoundedMemoryStore } from './lib/stores/memory-store.js';
@@ -81,17 +82,6 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function refusal(cookie: Exclude<IncomingSessionCookie, { kind: 'signed' }>): AuthError {
-  switch (cookie.kind) {
-    case 'absent':
-      return new AuthError('missing_credential');
-    case 'malformed':
-      return new AuthError('malformed_credential');
-    case 'bad-signature':
-      return new AuthError('invalid_signature');
-  }
-}
-
 /** `issue` and `revoke` change state: a route that calls them on GET is a wiring bug (login/logout CSRF). */
 function assertStateChangingMethod(request: Request, operation: string): void {
   if (isSafeMethod(request.method)) {
@@ -100,15 +90,15 @@ function assertStateChangingMethod(request: Request, operation: string): void {
 }
 
 /**
- * Server-side sessions with express-session, run lazily inside the strategy (only the
- * requests that reach a session route touch it; the app mounts nothing globally).
+ * Server-side sessions. express-session does what it is good at — issuing: `regenerate` (a
+ * new id whatever cookie came in: no fixation), saving the record, writing the signed
+ * cookie — and runs only on login (the app mounts nothing globally). Every authenticated
+ * request takes one path, the one the benchmarks time:
  *
- * - `issue`: same-origin check (login CSRF), then `regenerate` (a new id whatever cookie
- *   came in: no fixation), then the record `{ userId, username, loginAt, lastSeenAt }`
- *   is saved before the response, so a store failure is a 503, not a cookie for nothing.
- * - `authenticate`: same-origin check for non-safe methods, cookie classified (missing,
- *   malformed, bad signature → 401 without a store look-up), one store read, the idle and
- *   absolute timeouts checked with the injected clock.
+ * - `credentialOf`: same-origin check for non-safe methods (CSRF), the `sid` cookie's value.
+ * - `verify`: one HMAC per secret at most (malformed or bad signature → 401 without a store
+ *   look-up), one store read, the idle and absolute timeouts on the injected clock, and the
+ *   idle refresh (`touch`, which writes only when due).
  * - `revoke`: destroys the record and clears the cookie with the same attributes.
  * - `revokeAll`: every id in the user's index.
  */
@@ -117,8 +107,6 @@ export class SessionStrategy implements AuthStrategy {
   readonly transport = 'cookie' as const;
   readonly cookie: SessionCookie;
   private readonly middleware: RequestHandler;
-  /** Requests express-session has already run on, and how that went. */
-  private readonly prepared = new WeakMap<Request, 'ok' | 'failed'>();
 
   constructor(
     private readonly options: ResolvedSessionOptions,
@@ -145,11 +133,10 @@ export class SessionStrategy implements AuthStrategy {
       revocation: 'immediate',
       serverStatePerLogin: 'session record',
       lookupsPerRequest: 1,
-      transport: 'cookie',
     };
   }
 
-  async issue(user: UserView, exchange: AuthExchange): Promise<LoginResponseBody> {
+  async issue(user: LoginUser, exchange: AuthExchange): Promise<LoginResponseBody> {
     const { request } = exchange;
     assertStateChangingMethod(request, 'login');
     this.assertSameOrigin(request);
@@ -178,40 +165,22 @@ export class SessionStrategy implements AuthStrategy {
     return { user: { id: user.id, username: user.username } };
   }
 
-  async authenticate(exchange: AuthExchange): Promise<Principal> {
-    const { request } = exchange;
+  /** The `sid` cookie's value, after the CSRF rule for state-changing methods. */
+  credentialOf(request: OriginRequest): string | undefined {
     this.assertSameOrigin(request);
-    const incoming = this.cookie.read(request.headers.cookie);
-    if (incoming.kind !== 'signed') throw refusal(incoming);
+    const header = request.headers.cookie;
+    return this.cookie.valueIn(Array.isArray(header) ? header.join('; ') : header);
+  }
 
-    await this.ensureSession(exchange);
-    // express-session starts a fresh, unsaved session when the store has no record.
-    if (request.sessionID !== incoming.sessionId) throw new AuthError('revoked');
-    const current = this.currentSession(request);
-    const record = readRecord(current);
-    if (record === null) {
-      await this.discard(request, null);
-      throw new AuthError('malformed_credential');
-    }
-    if (this.lifetime.isExpired(record, this.options.now())) {
-      await this.discard(request, record);
-      throw new AuthError('expired');
-    }
-    // The idle refresh, when due, is the store's `touch`, which express-session calls as the
-    // response ends (see RedisSessionStore): no second round trip on the other requests.
-    return this.principalOf(incoming.sessionId, record);
+  async verify(credential: string): Promise<Principal> {
+    const { sessionId, record } = await this.liveRecord(credential);
+    return this.principalOf(sessionId, record);
   }
 
   async revoke(principal: Principal, exchange: AuthExchange): Promise<void> {
     const { request, response } = exchange;
     assertStateChangingMethod(request, 'logout');
-    const current = sessionOf(request);
-    if (current !== undefined && request.sessionID === principal.credentialId) {
-      // Through the session, so express-session neither touches nor saves it afterwards.
-      await settle((done) => current.destroy(done));
-    } else {
-      await settle((done) => this.store.destroy(principal.credentialId, done));
-    }
+    await settle((done) => this.store.destroy(principal.credentialId, done));
     await this.forgetQuietly(principal.userId, principal.credentialId);
     response.clearCookie(this.cookie.name, this.cookie.attributes);
   }
@@ -224,39 +193,19 @@ export class SessionStrategy implements AuthStrategy {
     return this.store.health();
   }
 
-  /**
-   * Verification without HTTP (benchmarks): the same cookie checks, store read, timeouts and
-   * idle refresh as `authenticate`, from a `Cookie` header value, without express-session's
-   * request lifecycle and without the same-origin check (there is no request).
-   */
-  async verify(cookieHeader: string): Promise<Principal> {
-    const incoming = this.cookie.read(cookieHeader);
-    if (incoming.kind !== 'signed') throw refusal(incoming);
-    const sid = incoming.sessionId;
-    const stored = await new Promise<SessionData | null | undefined>((resolve, reject) =>
-      this.store.get(sid, (error, value) => (error ? reject(error) : resolve(value))),
-    );
-    if (stored === null || stored === undefined) throw new AuthError('revoked');
-    const record = readRecord(stored);
-    if (record === null) throw new AuthError('malformed_credential');
-    if (this.lifetime.isExpired(record, this.options.now())) throw new AuthError('expired');
-    const touch = this.store.touch;
-    if (touch !== undefined) {
-      await settle((done) => touch.call(this.store, sid, stored, done));
-    }
-    return this.principalOf(sid, record);
+  /** The live sessions the store holds: the server state this strategy costs. */
+  async serverState(): Promise<ServerStateSize> {
+    return { records: await this.store.count(), unit: 'session record' };
   }
 
-  /** The current session's server-side record, for the teaching page (never the id itself). */
-  async inspect(exchange: AuthExchange): Promise<SessionInspection> {
-    const principal = await this.authenticate(exchange);
-    const record = readRecord(sessionOf(exchange.request));
-    if (record === null) throw new AuthError('revoked');
+  /** The server-side record behind a session cookie, for the teaching page (never the id itself). */
+  async inspect(credential: string): Promise<SessionInspection> {
+    const { sessionId, record } = await this.liveRecord(credential);
     return {
       strategy: 'session',
       store: this.store.kind,
       cookieName: this.cookie.name,
-      sessionIdFingerprint: createHash('sha256').update(principal.credentialId).digest('hex').slice(0, 16),
+      sessionIdFingerprint: createHash('sha256').update(sessionId).digest('hex').slice(0, 16),
       record: {
         userId: record.userId,
         username: record.username,
@@ -268,14 +217,34 @@ export class SessionStrategy implements AuthStrategy {
     };
   }
 
-  /** Live sessions held by the store: the server state this strategy costs. */
-  activeSessionCount(): Promise<number> {
-    return this.store.count();
+  /** The CSRF rule of `credentialOf` and `issue`. */
+  assertSameOrigin(request: OriginRequest): void {
+    assertSameOrigin(request, this.options.allowedOrigins);
   }
 
-  /** The CSRF rule of `authenticate` and `issue`, for a controller that wants it first. */
-  assertSameOrigin(request: Request): void {
-    assertSameOrigin(request, this.options.allowedOrigins);
+  /**
+   * The one verification: signature, one store read, timeouts, idle refresh. A record that can
+   * no longer authenticate (expired, or not a login record) is deleted on the way.
+   */
+  private async liveRecord(credential: string): Promise<{ sessionId: string; record: SessionRecord }> {
+    const sessionId = this.cookie.unsign(credential);
+    const stored = await new Promise<SessionData | null | undefined>((resolve, reject) =>
+      this.store.get(sessionId, (error, value) => (error ? reject(error) : resolve(value))),
+    );
+    if (stored === null || stored === undefined) throw new AuthError('revoked');
+    const record = readRecord(stored);
+    if (record === null) {
+      await settle((done) => this.store.destroy(sessionId, done));
+      throw new AuthError('malformed_credential');
+    }
+    if (this.lifetime.isExpired(record, this.options.now())) {
+      await settle((done) => this.store.destroy(sessionId, done));
+      await this.forgetQuietly(record.userId, sessionId);
+      throw new AuthError('expired');
+    }
+    const touch = this.store.touch;
+    if (touch !== undefined) await settle((done) => touch.call(this.store, sessionId, stored, done));
+    return { sessionId, record };
   }
 
   private principalOf(sessionId: string, record: SessionRecord): Principal {
@@ -289,39 +258,23 @@ export class SessionStrategy implements AuthStrategy {
     };
   }
 
-  /**
-   * Runs express-session for this request once: it wraps `res.end` each time it runs, so a
-   * second run would wrap it twice. A request whose session was destroyed earlier (logout,
-   * then login as someone else) gets a fresh, unsaved session from the store instead.
-   */
+  /** Runs express-session for this login request: it loads (or starts) the session to regenerate. */
   private async ensureSession(exchange: AuthExchange): Promise<void> {
     const { request, response } = exchange;
     if (sessionOf(request) !== undefined) return;
-    const earlier = this.prepared.get(request);
-    if (earlier === 'failed') throw new StoreUnavailableError(this.store.storeName);
-    if (earlier === 'ok') {
-      request.sessionStore.generate(request);
-      return;
-    }
     let settled = false;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        this.middleware(request, response, (error?: unknown) => {
-          if (settled) {
-            // A save or touch that failed after the response was sent (deferred by express-session).
-            if (error !== undefined && error !== null) this.options.onError(asError(error));
-            return;
-          }
-          settled = true;
-          if (error === undefined || error === null) resolve();
-          else reject(error);
-        });
+    await new Promise<void>((resolve, reject) => {
+      this.middleware(request, response, (error?: unknown) => {
+        if (settled) {
+          // A save that failed after the response was sent (deferred by express-session).
+          if (error !== undefined && error !== null) this.options.onError(asError(error));
+          return;
+        }
+        settled = true;
+        if (error === undefined || error === null) resolve();
+        else reject(error);
       });
-      this.prepared.set(request, 'ok');
-    } catch (error) {
-      this.prepared.set(request, 'failed');
-      throw error;
-    }
+    });
   }
 
   private currentSession(request: Request): Session & Partial<SessionData> {
@@ -329,14 +282,6 @@ export class SessionStrategy implements AuthStrategy {
     // express-session skips loading while its store reports itself disconnected.
     if (current === undefined) throw new StoreUnavailableError(this.store.storeName);
     return current;
-  }
-
-  /** Deletes a record that can no longer authenticate (expired or not a login record). */
-  private async discard(request: Request, record: SessionRecord | null): Promise<void> {
-    const sid = request.sessionID;
-    const current = this.currentSession(request);
-    await settle((done) => current.destroy(done));
-    if (record !== null) await this.forgetQuietly(record.userId, sid);
   }
 
   /** Index clean-up is best effort: a stale id is harmless and pruned later. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { createSessionStrategy, type SessionStrategyOptions, sessionCookieName } from '../src/index.js';
+import { createSessionStrategy, type SessionStrategyOptions } from '../src/index.js';
+import { sessionCookieName } from '../src/lib/session-cookie.js';
 
 const valid: SessionStrategyOptions = {
   secrets: ['a'.repeat(32)],

@@ -68,7 +68,8 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
       status: 503,
       store: 'redis',
     });
-    await expect(f.strategy.verify(cookie)).rejects.toMatchObject({
+    const credential = f.strategy.credentialOf({ method: 'GET', headers: { cookie } });
+    await expect(f.strategy.verify(credential ?? '')).rejects.toMatchObject({
       name: 'StoreUnavailableError',
       status: 503,
     });

@@ -1,7 +1,7 @@
 import { CrossSiteRequestError } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
 import type { Request } from 'express';
-import { assertSameOrigin, isSafeMethod } from '../src/index.js';
+import { assertSameOrigin, isSafeMethod } from '../src/lib/same-origin.js';
 
 function request(
   method: string,

@@ -136,7 +136,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         }
       }
       expect(ids.size).toBe(1000);
-      expect(await f.strategy.activeSessionCount()).toBe(1000);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(1000);
       // 32 base64url characters carry 32 × 6 = 192 bits (uid-safe: 24 bytes from the CSPRNG).
       // A coarse check that they are spread like random bytes (not a counter or a timestamp):
       // over 32,000 characters each of the 64 symbols is expected 500 times (σ ≈ 22).
@@ -178,7 +178,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       expectProblem(await f.get('/protected', attacker.cookie), 401, 'revoked');
       const bob = await f.get('/protected', victim.cookie);
       expect(bob.body).toMatchObject({ user: { id: 'u-bob', username: 'bob' } });
-      expect(await f.strategy.activeSessionCount()).toBe(1);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(1);
     });
   });
 
@@ -227,7 +227,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         'sid=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax',
       ]);
       expectProblem(await f.get('/protected', cookie), 401, 'revoked');
-      expect(await f.strategy.activeSessionCount()).toBe(0);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(0);
     });
 
     it('logout then login in one request ends the old session and starts a new one', async () => {
@@ -246,7 +246,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       expectProblem(await f.get('/protected', alice.cookie), 401, 'revoked');
       const bob = await f.get('/protected', issued.split(';')[0]);
       expect(bob.body).toMatchObject({ user: { id: 'u-bob' } });
-      expect(await f.strategy.activeSessionCount()).toBe(1);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(1);
     });
 
     it('logout-all ends all three concurrent sessions of the user, and only those', async () => {
@@ -258,7 +258,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       expect((await f.post('/logout-all', first?.cookie)).status).toBe(204);
       for (const { cookie } of sessions) expectProblem(await f.get('/protected', cookie), 401, 'revoked');
       expect((await f.get('/protected', bob.cookie)).status).toBe(200);
-      expect(await f.strategy.activeSessionCount()).toBe(1);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(1);
     });
 
     it('does not re-create a session that logout-all ended while a request was using it', async () => {
@@ -269,7 +269,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       // destroys every session, the current one included: the touch must not write it back.
       expect((await f.post('/logout-all', cookie)).status).toBe(204);
       expectProblem(await f.get('/protected', cookie), 401, 'revoked');
-      expect(await f.strategy.activeSessionCount()).toBe(0);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(0);
     });
 
     it('revokeAll (password change, deleted user) works without a request and is idempotent', async () => {
@@ -333,7 +333,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         expectProblem(response, 403);
         expect(response.setCookies).toEqual([]);
       }
-      expect(await f.strategy.activeSessionCount()).toBe(0);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(0);
       expect((await f.login('alice', { origin: f.server.origin })).response.status).toBe(200);
     });
 
@@ -344,9 +344,9 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       expect(read.setCookies).toEqual([]);
       const request = { method: 'GET', headers: {} };
       const exchange = { request, response: {} } as unknown as Parameters<typeof f.strategy.issue>[1];
-      await expect(f.strategy.issue({ id: 'u-alice', username: 'alice' }, exchange)).rejects.toThrow(
-        TypeError,
-      );
+      await expect(
+        f.strategy.issue({ id: 'u-alice', username: 'alice', tokenVersion: 0 }, exchange),
+      ).rejects.toThrow(TypeError);
       const principal = {
         userId: 'u-alice',
         username: 'alice',
@@ -372,7 +372,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       expectProblem(await f.get('/protected', cookie), 401, 'expired');
       // The expired record is deleted, not merely refused.
       expectProblem(await f.get('/protected', cookie), 401, 'revoked');
-      expect(await f.strategy.activeSessionCount()).toBe(0);
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(0);
     });
 
     it('absolute lifetime caps even an active session', async () => {
@@ -443,17 +443,19 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         revocation: 'immediate',
         serverStatePerLogin: 'session record',
         lookupsPerRequest: 1,
-        transport: 'cookie',
       });
       expect((await f.get('/health')).body).toEqual(
         kind === 'memory' ? { sessions: 'embedded' } : { redis: 'up' },
       );
     });
 
-    it('verify() checks a Cookie header without HTTP, like authenticate', async () => {
+    it('credentialOf() then verify() is the whole check, with or without HTTP', async () => {
       const f = await start();
       const { cookie } = await f.login('alice');
-      const principal = await f.strategy.verify(cookie);
+      const credential = f.strategy.credentialOf({ method: 'GET', headers: { cookie } });
+      expect(credential).toMatch(/^s:/);
+      expect(f.strategy.credentialOf({ method: 'GET', headers: {} })).toBeUndefined();
+      const principal = await f.strategy.verify(credential ?? '');
       expect(principal).toMatchObject({
         userId: 'u-alice',
         username: 'alice',
@@ -462,13 +464,13 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         issuedAt: new Date(f.clock.now()),
         expiresAt: new Date(f.clock.now() + ABSOLUTE_SECONDS * 1000),
       });
-      await expect(f.strategy.verify('')).rejects.toMatchObject({
+      await expect(f.strategy.verify('not-signed')).rejects.toMatchObject({
         name: 'AuthError',
-        code: 'missing_credential',
+        code: 'malformed_credential',
         status: 401,
       });
       f.clock.advance(IDLE_SECONDS);
-      await expect(f.strategy.verify(cookie)).rejects.toMatchObject({
+      await expect(f.strategy.verify(credential ?? '')).rejects.toMatchObject({
         name: 'AuthError',
         code: 'expired',
         status: 401,

@@ -2,15 +2,16 @@ import {
   AuthError,
   type AuthExchange,
   type AuthStrategy,
-  type CredentialTransport,
+  bearerCredentialOf,
+  type CredentialRequest,
+  type LoginUser,
   type Principal,
+  type ServerStateSize,
   type StoreStatus,
   StoreUnavailableError,
   type StrategyTraits,
-  type UserView,
 } from '@authbench/auth-core';
 import { MemoryRevocationList } from '@authbench/auth-stores';
-import { readBearerToken } from './bearer.js';
 import { newJti } from './claims.js';
 import { SIGNED_TOKEN_STRATEGY_NAME } from './constants.js';
 import {
@@ -46,9 +47,9 @@ const HEALTH_PROBE_ID = 'health:probe';
  */
 export class SignedTokenStrategy implements AuthStrategy {
   readonly name = SIGNED_TOKEN_STRATEGY_NAME;
-  readonly transport: CredentialTransport = 'bearer';
+  readonly transport = 'bearer' as const;
   /** Token → principal without HTTP. */
-  readonly verifier: SignedTokenVerifier;
+  private readonly verifier: SignedTokenVerifier;
   readonly codec: SignedTokenCodec;
   private readonly options: ResolvedSignedTokenOptions;
   private readonly userCache: UserLookupCache;
@@ -74,32 +75,41 @@ export class SignedTokenStrategy implements AuthStrategy {
       serverStatePerLogin: 'none (a denylist entry per logout)',
       // jti, plus the user unless the in-process user cache is on (it then serves the user).
       lookupsPerRequest: this.options.userCacheTtlMs > 0 ? 1 : 2,
-      transport: this.transport,
     };
   }
 
+  /** Mints a token for a user as the login read them (their current token version). */
+  mint(user: LoginUser): IssuedSignedToken {
+    const jti = newJti();
+    return { jti, ...this.codec.encode({ sub: user.id, ver: user.tokenVersion, jti }) };
+  }
+
   /**
-   * Mints a token for a user, reading the user's current token version from the store (not
-   * the cache: a stale version would mint a token that dies at the next read).
+   * Mints a token for a user id, reading the user's current token version from the store (not
+   * the cache: a stale version would mint a token that dies at the next read). For callers
+   * without a login (tests, benchmarks); the login path calls `issue`.
    * @throws AuthError `unknown_user` if the user is gone; StoreUnavailableError (503).
    */
   async issueToken(userId: string): Promise<IssuedSignedToken> {
     const user = await this.options.users.findById(userId);
     if (user === null) throw new AuthError('unknown_user');
-    const jti = newJti();
-    return { jti, ...this.codec.encode({ sub: user.id, ver: user.tokenVersion, jti }) };
+    return this.mint(user);
   }
 
-  async issue(user: UserView, exchange: AuthExchange): Promise<SignedTokenLoginBody> {
-    const { token } = await this.issueToken(user.id);
+  async issue(user: LoginUser, exchange: AuthExchange): Promise<SignedTokenLoginBody> {
+    const { token } = this.mint(user);
     // RFC 6749 §5.1: a response carrying a credential must not be cached.
     exchange.response.setHeader('Cache-Control', 'no-store');
     exchange.response.setHeader('Pragma', 'no-cache');
     return { token, tokenType: 'Bearer', expiresIn: this.options.ttlSeconds };
   }
 
-  async authenticate(exchange: AuthExchange): Promise<Principal> {
-    return this.verifier.verify(readBearerToken(exchange.request));
+  credentialOf(request: CredentialRequest): string | undefined {
+    return bearerCredentialOf(request);
+  }
+
+  verify(token: string): Promise<Principal> {
+    return this.verifier.verify(token);
   }
 
   /** Logout: the `jti` is denied until the token would have expired by itself. */
@@ -136,13 +146,13 @@ export class SignedTokenStrategy implements AuthStrategy {
       throw error;
     }
   }
+
+  /** Nothing is kept per login; the denylist holds one entry per logout until that token's expiry. */
+  serverState(): Promise<ServerStateSize | null> {
+    return Promise.resolve(null);
+  }
 }
 
 export function createSignedTokenStrategy(options: SignedTokenStrategyOptions): SignedTokenStrategy {
   return new SignedTokenStrategy(options);
-}
-
-/** The verifier alone, for callers with no HTTP (benchmarks). */
-export function createSignedTokenVerifier(options: SignedTokenStrategyOptions): SignedTokenVerifier {
-  return new SignedTokenStrategy(options).verifier;
 }

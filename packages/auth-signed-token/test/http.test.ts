@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthError, ProblemError } from '@authbench/auth-core';
+import { AuthError, authenticateRequest, ProblemError } from '@authbench/auth-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ALICE, type Fixture, setup } from './support/setup.js';
@@ -14,18 +14,21 @@ function appFor(fixture: Fixture) {
   const { strategy } = fixture;
   const app = express();
   app.post('/token/login', async (request, response) => {
-    response.json(await strategy.issue({ id: ALICE, username: 'alice' }, { request, response }));
+    // As the app's login does: the user as just read (current token version), then issue.
+    const user = await fixture.users.findById(ALICE);
+    if (user === null) throw new AuthError('unknown_user');
+    response.json(await strategy.issue(user, { request, response }));
   });
   app.get('/token/protected', async (request, response) => {
-    const principal = await strategy.authenticate({ request, response });
+    const principal = await authenticateRequest(strategy, request);
     response.json({ message: 'ok', strategy: principal.strategy, user: { id: principal.userId } });
   });
   app.post('/token/logout', async (request, response) => {
-    await strategy.revoke(await strategy.authenticate({ request, response }), { request, response });
+    await strategy.revoke(await authenticateRequest(strategy, request), { request, response });
     response.status(204).end();
   });
   app.post('/token/logout-all', async (request, response) => {
-    await strategy.revokeAll((await strategy.authenticate({ request, response })).userId);
+    await strategy.revokeAll((await authenticateRequest(strategy, request)).userId);
     response.status(204).end();
   });
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
@@ -112,8 +115,9 @@ describe('over HTTP (express 5)', () => {
 
   it.each<[string, (token: string) => string | string[] | undefined, string]>([
     ['no credential', () => undefined, 'missing_credential'],
-    ['another scheme', (token) => `Basic ${token}`, 'malformed_credential'],
-    ['two spaces', (token) => `Bearer  ${token}`, 'malformed_credential'],
+    // RFC 6750 §3.1: another scheme is no bearer credential, answered without an error code.
+    ['another scheme', (token) => `Basic ${token}`, 'missing_credential'],
+    ['a tab after the scheme', (token) => `Bearer\t${token}`, 'malformed_credential'],
     ['an extra part', (token) => `Bearer ${token} extra`, 'malformed_credential'],
     ['two Authorization headers', (token) => [`Bearer ${token}`, 'Bearer other'], 'malformed_credential'],
     ['a header over 8 KiB', () => `Bearer ${'a'.repeat(9000)}`, 'malformed_credential'],

@@ -31,7 +31,7 @@ function strategyFor(digest: TokenDigest, secrets: readonly string[] = [SECRET_O
     it('accepts a token Python minted with the same secret, salt and digest', async () => {
       const strategy = strategyFor(digest);
       const token = pythonDumps(python, payload);
-      await expect(strategy.verifier.verify(token)).resolves.toMatchObject({
+      await expect(strategy.verify(token)).resolves.toMatchObject({
         userId: ALICE,
         credentialId: payload.jti,
       });
@@ -61,17 +61,15 @@ function strategyFor(digest: TokenDigest, secrets: readonly string[] = [SECRET_O
     const compressible = { ...payload, jti: 'a'.repeat(120) };
     const token = pythonDumps({ secrets: [SECRET_NEW], salt: SALT, digest: 'sha1' }, compressible);
     expect(token.startsWith('.')).toBe(true);
-    await expect(strategy.verifier.verify(token)).resolves.toMatchObject({ credentialId: compressible.jti });
+    await expect(strategy.verify(token)).resolves.toMatchObject({ credentialId: compressible.jti });
   });
 
   it('accepts the old secret while old and new are configured, refuses it once rotated out', async () => {
     const oldToken = pythonDumps({ secrets: [SECRET_OLD], salt: SALT, digest: 'sha1' }, payload);
-    await expect(
-      strategyFor('sha1', [SECRET_OLD, SECRET_NEW]).verifier.verify(oldToken),
-    ).resolves.toMatchObject({
+    await expect(strategyFor('sha1', [SECRET_OLD, SECRET_NEW]).verify(oldToken)).resolves.toMatchObject({
       userId: ALICE,
     });
-    await expectRefusal(strategyFor('sha1', [SECRET_NEW]).verifier.verify(oldToken), 'invalid_signature');
+    await expectRefusal(strategyFor('sha1', [SECRET_NEW]).verify(oldToken), 'invalid_signature');
   });
 
   it.each<[string, PythonSerializerConfig]>([
@@ -79,21 +77,15 @@ function strategyFor(digest: TokenDigest, secrets: readonly string[] = [SECRET_O
     ['another digest', { secrets: [SECRET_NEW], salt: SALT, digest: 'sha256' }],
     ['another secret', { secrets: [SECRET_OTHER], salt: SALT, digest: 'sha1' }],
   ])('refuses a Python token with %s', async (_label, python) => {
-    await expectRefusal(
-      strategyFor('sha1').verifier.verify(pythonDumps(python, payload)),
-      'invalid_signature',
-    );
+    await expectRefusal(strategyFor('sha1').verify(pythonDumps(python, payload)), 'invalid_signature');
   });
 
   it('refuses Python tokens from the future and past the TTL', async () => {
     const python: PythonSerializerConfig = { secrets: [SECRET_NEW], salt: SALT, digest: 'sha1' };
     const nowSeconds = Math.floor(Date.now() / 1000);
     const strategy = strategyFor('sha1');
-    await expectRefusal(
-      strategy.verifier.verify(pythonDumps(python, payload, nowSeconds + 60)),
-      'not_yet_valid',
-    );
-    await expectRefusal(strategy.verifier.verify(pythonDumps(python, payload, nowSeconds - 3602)), 'expired');
+    await expectRefusal(strategy.verify(pythonDumps(python, payload, nowSeconds + 60)), 'not_yet_valid');
+    await expectRefusal(strategy.verify(pythonDumps(python, payload, nowSeconds - 3602)), 'expired');
   });
 
   it('is refused by Python under another salt or a rotated-out secret', async () => {

@@ -7,7 +7,7 @@ import {
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TOKEN_REVOCATION_PREFIX } from '../src/index.js';
+import { TOKEN_REVOCATION_PREFIX } from '../src/constants.js';
 import { FakeUsers, ManualClock } from './support/fake-users.js';
 import { ALICE, expectRefusal, expectStoreUnavailable, setup } from './support/setup.js';
 
@@ -45,8 +45,8 @@ const available = requireProgramOrSkip(
       { users: processA.users, clock: processA.clock, revocations: processA.revocations },
     );
     const issued = await processA.strategy.issueToken(ALICE);
-    await processA.strategy.revoke(await processA.strategy.verifier.verify(issued.token));
-    await expectRefusal(processB.strategy.verifier.verify(issued.token), 'revoked');
+    await processA.strategy.revoke(await processA.strategy.verify(issued.token));
+    await expectRefusal(processB.strategy.verify(issued.token), 'revoked');
 
     const key = `${TOKEN_REVOCATION_PREFIX}${issued.jti}`;
     const expireAt = await redis.command(key, ['PEXPIRETIME', key], true);
@@ -57,16 +57,16 @@ const available = requireProgramOrSkip(
   it('answers 503 while Redis is stopped, never 401 or 200, and recovers', async () => {
     const { strategy } = fixture();
     const issued = await strategy.issueToken(ALICE);
-    const principal = await strategy.verifier.verify(issued.token);
+    const principal = await strategy.verify(issued.token);
     await server.stop();
     try {
-      await expectStoreUnavailable(strategy.verifier.verify(issued.token), 'redis');
+      await expectStoreUnavailable(strategy.verify(issued.token), 'redis');
       await expectStoreUnavailable(strategy.revoke(principal), 'redis');
       await expect(strategy.storeHealth()).resolves.toEqual({ 'token-revocations': 'down' });
     } finally {
       await server.start();
     }
     await testRedis.waitUntilReady();
-    await expect(strategy.verifier.verify(issued.token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(issued.token)).resolves.toMatchObject({ userId: ALICE });
   });
 });

@@ -11,35 +11,35 @@ describe('user cache (opt-in, userCacheTtlMs)', () => {
     const processA = setup({}, { users, clock });
     const processB = setup({}, { users, clock, revocations: processA.revocations });
     const { token } = await processA.strategy.issueToken(ALICE);
-    await processB.strategy.verifier.verify(token);
+    await processB.strategy.verify(token);
     await processA.strategy.revokeAll(ALICE);
-    await expectRefusal(processB.strategy.verifier.verify(token), 'revoked');
+    await expectRefusal(processB.strategy.verify(token), 'revoked');
   });
 
   it('saves the user read within its TTL', async () => {
     const { strategy, users, clock } = setup({ userCacheTtlMs: 2_000 });
     const { token } = await strategy.issueToken(ALICE);
     users.findByIdCalls = 0;
-    await strategy.verifier.verify(token);
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
+    await strategy.verify(token);
     expect(users.findByIdCalls).toBe(1);
     clock.advance(2_000);
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
     expect(users.findByIdCalls).toBe(2);
   });
 
   it('sees its own process’s logout-all and deletion at once', async () => {
     const { strategy, users } = setup({ userCacheTtlMs: 5_000 });
     const { token } = await strategy.issueToken(ALICE);
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
     await strategy.revokeAll(ALICE);
-    await expectRefusal(strategy.verifier.verify(token), 'revoked');
+    await expectRefusal(strategy.verify(token), 'revoked');
 
     const fresh = await strategy.issueToken(ALICE);
-    await strategy.verifier.verify(fresh.token);
+    await strategy.verify(fresh.token);
     users.delete(ALICE);
     await strategy.revokeAll(ALICE);
-    await expectRefusal(strategy.verifier.verify(fresh.token), 'unknown_user');
+    await expectRefusal(strategy.verify(fresh.token), 'unknown_user');
   });
 
   it('lets another process see a bump after at most the TTL (the documented bound)', async () => {
@@ -48,15 +48,15 @@ describe('user cache (opt-in, userCacheTtlMs)', () => {
     const processA = setup({ userCacheTtlMs: 2_000 }, { users, clock });
     const processB = setup({ userCacheTtlMs: 2_000 }, { users, clock, revocations: processA.revocations });
     const { token } = await processA.strategy.issueToken(ALICE);
-    await processB.strategy.verifier.verify(token);
+    await processB.strategy.verify(token);
     await processA.strategy.revokeAll(ALICE);
-    await expectRefusal(processA.strategy.verifier.verify(token), 'revoked');
+    await expectRefusal(processA.strategy.verify(token), 'revoked');
     // Stale in B until its entry expires…
     clock.advance(1_999);
-    await expect(processB.strategy.verifier.verify(token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(processB.strategy.verify(token)).resolves.toMatchObject({ userId: ALICE });
     // …and refused from then on.
     clock.advance(1);
-    await expectRefusal(processB.strategy.verifier.verify(token), 'revoked');
+    await expectRefusal(processB.strategy.verify(token), 'revoked');
   });
 
   it('does not cache an answer that was in flight while the user was invalidated', async () => {

@@ -40,7 +40,7 @@ describe('SignedTokenVerifier: the good path', () => {
     expect(issued.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(issued.signedAt.getTime()).toBe(SECOND);
     expect(issued.expiresAt.getTime()).toBe(SECOND + 3601 * 1000);
-    await expect(strategy.verifier.verify(issued.token)).resolves.toEqual({
+    await expect(strategy.verify(issued.token)).resolves.toEqual({
       userId: ALICE,
       username: 'alice',
       strategy: 'token',
@@ -62,14 +62,13 @@ describe('SignedTokenVerifier: the good path', () => {
     const { strategy, users } = setup({}, { revocations });
     const { token } = await strategy.issueToken(ALICE);
     users.findByIdCalls = 0;
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
     expect({ user: users.findByIdCalls, jti: revocations.reads }).toEqual({ user: 1, jti: 1 });
     expect(strategy.traits()).toEqual({
       stateless: false,
       revocation: 'immediate',
       serverStatePerLogin: 'none (a denylist entry per logout)',
       lookupsPerRequest: 2,
-      transport: 'bearer',
     });
   });
 
@@ -77,10 +76,10 @@ describe('SignedTokenVerifier: the good path', () => {
     const revocations = new CountingRevocations();
     const { strategy, users } = setup({ userCacheTtlMs: 1_000 }, { revocations });
     const { token } = await strategy.issueToken(ALICE);
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
     users.findByIdCalls = 0;
     revocations.reads = 0;
-    await strategy.verifier.verify(token);
+    await strategy.verify(token);
     expect({ user: users.findByIdCalls, jti: revocations.reads }).toEqual({ user: 0, jti: 1 });
     expect(strategy.traits().lookupsPerRequest).toBe(1);
   });
@@ -91,7 +90,7 @@ describe('SignedTokenVerifier: the good path', () => {
     users.add(id, 'compressible');
     const token = mint({ sub: id, ver: 0, jti: 'j'.repeat(100) }, { atMs: clock.ms });
     expect(token.startsWith('.')).toBe(true);
-    await expect(strategy.verifier.verify(token)).resolves.toMatchObject({ userId: id });
+    await expect(strategy.verify(token)).resolves.toMatchObject({ userId: id });
   });
 });
 
@@ -105,7 +104,7 @@ describe('SignedTokenVerifier: signature', () => {
     );
     const [, timestamp, signature] = token.split('.');
     const tampered = `${forged.split('.')[0]}.${timestamp}.${signature}`;
-    const refusal = await expectRefusal(strategy.verifier.verify(tampered), 'invalid_signature');
+    const refusal = await expectRefusal(strategy.verify(tampered), 'invalid_signature');
     expect(refusal.cause).toBeInstanceOf(BadTimeSignature);
   });
 
@@ -115,7 +114,7 @@ describe('SignedTokenVerifier: signature', () => {
     for (let i = 0; i < token.length; i++) {
       const replacement = token[i] === 'A' ? 'B' : 'A';
       const changed = `${token.slice(0, i)}${replacement}${token.slice(i + 1)}`;
-      const error = await strategy.verifier.verify(changed).then(
+      const error = await strategy.verify(changed).then(
         () => null,
         (caught: unknown) => caught,
       );
@@ -126,25 +125,25 @@ describe('SignedTokenVerifier: signature', () => {
   it('refuses a truncated signature', async () => {
     const { strategy, clock } = setup();
     const token = mint(claims(), { atMs: clock.ms });
-    await expectRefusal(strategy.verifier.verify(token.slice(0, -1)), 'invalid_signature');
-    await expectRefusal(strategy.verifier.verify(token.slice(0, -10)), 'invalid_signature');
+    await expectRefusal(strategy.verify(token.slice(0, -1)), 'invalid_signature');
+    await expectRefusal(strategy.verify(token.slice(0, -10)), 'invalid_signature');
     const cut = token.slice(0, token.lastIndexOf('.') + 1);
-    await expectRefusal(strategy.verifier.verify(cut), 'malformed_credential');
+    await expectRefusal(strategy.verify(cut), 'malformed_credential');
   });
 
   it('refuses a token signed with another salt or another digest', async () => {
     const { strategy, clock } = setup();
     const otherSalt = mint(claims(), { atMs: clock.ms, salt: 'itsdangerous' });
     const otherDigest = mint(claims(), { atMs: clock.ms, digest: 'sha256' });
-    await expectRefusal(strategy.verifier.verify(otherSalt), 'invalid_signature');
-    const refusal = await expectRefusal(strategy.verifier.verify(otherDigest), 'invalid_signature');
+    await expectRefusal(strategy.verify(otherSalt), 'invalid_signature');
+    const refusal = await expectRefusal(strategy.verify(otherDigest), 'invalid_signature');
     expect(refusal.cause).toBeInstanceOf(BadSignature);
   });
 
   it('refuses a signature-only token (no timestamp) made with the same key and salt', async () => {
     const { strategy } = setup();
     // Two parts instead of three: refused by shape, before any signature is computed.
-    await expectRefusal(strategy.verifier.verify(mintUntimed(claims())), 'malformed_credential');
+    await expectRefusal(strategy.verify(mintUntimed(claims())), 'malformed_credential');
   });
 
   it('says wrong_strategy for a JWT', async () => {
@@ -152,10 +151,10 @@ describe('SignedTokenVerifier: signature', () => {
     const jwt =
       'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLWFsaWNlIiwiaWF0IjoxNzAwMDAwMDAwfQ.' +
       'c2lnbmF0dXJlLWJ5dGVzLWhlcmUtMDEyMzQ1Njc4OWFiY2RlZg';
-    await expectRefusal(strategy.verifier.verify(jwt), 'wrong_strategy');
+    await expectRefusal(strategy.verify(jwt), 'wrong_strategy');
     // Claims short enough to read as a far-future "timestamp" (ERR_TIMESTAMP_MALFORMED) too.
     const tiny = `${jwt.split('.')[0]}.${Buffer.from('{"a":1}').toString('base64url')}.c2ln`;
-    await expectRefusal(strategy.verifier.verify(tiny), 'wrong_strategy');
+    await expectRefusal(strategy.verify(tiny), 'wrong_strategy');
   });
 });
 
@@ -163,17 +162,17 @@ describe('SignedTokenVerifier: key rotation', () => {
   it('accepts a token of the old secret while [old, new] is configured, and signs with the new one', async () => {
     const { strategy, users, clock } = setup({ secrets: [SECRET_OLD, SECRET_NEW] });
     const oldToken = mint(claims(), { atMs: clock.ms, secrets: [SECRET_OLD] });
-    await expect(strategy.verifier.verify(oldToken)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(oldToken)).resolves.toMatchObject({ userId: ALICE });
 
     const { token } = await strategy.issueToken(ALICE);
     const newOnly = setup({ secrets: [SECRET_NEW] }, { users, clock });
-    await expect(newOnly.strategy.verifier.verify(token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(newOnly.strategy.verify(token)).resolves.toMatchObject({ userId: ALICE });
   });
 
   it('refuses a token of a rotated-out secret', async () => {
     const { strategy, clock } = setup({ secrets: [SECRET_NEW] });
     const oldToken = mint(claims(), { atMs: clock.ms, secrets: [SECRET_OLD] });
-    await expectRefusal(strategy.verifier.verify(oldToken), 'invalid_signature');
+    await expectRefusal(strategy.verify(oldToken), 'invalid_signature');
   });
 });
 
@@ -183,32 +182,29 @@ describe('SignedTokenVerifier: time', () => {
     const { token, expiresAt } = await strategy.issueToken(ALICE);
     expect(expiresAt.getTime()).toBe(SECOND + 61_000);
     clock.ms = expiresAt.getTime() - 1;
-    await expect(strategy.verifier.verify(token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(token)).resolves.toMatchObject({ userId: ALICE });
     clock.ms = expiresAt.getTime();
-    const refusal = await expectRefusal(strategy.verifier.verify(token), 'expired');
+    const refusal = await expectRefusal(strategy.verify(token), 'expired');
     expect(refusal.cause).toBeInstanceOf(SignatureExpired);
     clock.advance(86_400_000);
-    await expectRefusal(strategy.verifier.verify(token), 'expired');
+    await expectRefusal(strategy.verify(token), 'expired');
   });
 
   it('refuses a timestamp after the current second, even by one second', async () => {
     const { strategy, clock } = setup();
     const nextSecond = mint(claims(), { atMs: SECOND + 1000 });
-    const refusal = await expectRefusal(strategy.verifier.verify(nextSecond), 'not_yet_valid');
+    const refusal = await expectRefusal(strategy.verify(nextSecond), 'not_yet_valid');
     expect((refusal.cause as SignatureExpired).code).toBe('ERR_SIGNATURE_IN_FUTURE');
-    await expectRefusal(
-      strategy.verifier.verify(mint(claims(), { atMs: SECOND + 3_600_000 })),
-      'not_yet_valid',
-    );
+    await expectRefusal(strategy.verify(mint(claims(), { atMs: SECOND + 3_600_000 })), 'not_yet_valid');
     clock.ms = SECOND + 1000;
-    await expect(strategy.verifier.verify(nextSecond)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(nextSecond)).resolves.toMatchObject({ userId: ALICE });
   });
 
   it('accepts a token signed earlier in the current second', async () => {
     const { strategy, clock } = setup();
     const token = mint(claims(), { atMs: SECOND + 999 });
     clock.ms = SECOND;
-    await expect(strategy.verifier.verify(token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(token)).resolves.toMatchObject({ userId: ALICE });
   });
 });
 
@@ -219,9 +215,9 @@ describe('SignedTokenVerifier: size limits', () => {
     while (random.length < 9000) random += Math.random().toString(36).slice(2);
     const huge = mint({ sub: ALICE, ver: 0, jti: random }, { atMs: clock.ms });
     expect(huge.length).toBeGreaterThan(8192);
-    const refusal = await expectRefusal(strategy.verifier.verify(huge), 'malformed_credential');
+    const refusal = await expectRefusal(strategy.verify(huge), 'malformed_credential');
     expect(refusal.cause).toBeUndefined();
-    await expectRefusal(strategy.verifier.verify('a'.repeat(8193)), 'malformed_credential');
+    await expectRefusal(strategy.verify('a'.repeat(8193)), 'malformed_credential');
   });
 
   it('refuses a compressed-payload bomb fast, without inflating it (BadPayload ERR_PAYLOAD_TOO_LARGE)', async () => {
@@ -235,7 +231,7 @@ describe('SignedTokenVerifier: size limits', () => {
     const before = memory();
     const started = performance.now();
     for (let i = 0; i < 10; i++) {
-      const refusal = await expectRefusal(strategy.verifier.verify(bomb), 'invalid_claims');
+      const refusal = await expectRefusal(strategy.verify(bomb), 'invalid_claims');
       expect(refusal.cause).toBeInstanceOf(BadPayload);
       expect((refusal.cause as BadPayload).code).toBe('ERR_PAYLOAD_TOO_LARGE');
     }
@@ -260,7 +256,7 @@ describe('SignedTokenVerifier: malformed input', () => {
     ['non-ASCII', 'eyJzdWIiOiJ4In0.AbCdEf.c2lné'],
   ])('refuses %s as malformed_credential', async (_label, token) => {
     const { strategy } = setup();
-    await expectRefusal(strategy.verifier.verify(token), 'malformed_credential');
+    await expectRefusal(strategy.verify(token), 'malformed_credential');
   });
 
   it.each([
@@ -281,14 +277,14 @@ describe('SignedTokenVerifier: malformed input', () => {
     ['a string', ALICE],
   ])('refuses a validly signed payload with %s as invalid_claims', async (_label, payload) => {
     const { strategy, clock } = setup();
-    await expectRefusal(strategy.verifier.verify(mint(payload, { atMs: clock.ms })), 'invalid_claims');
+    await expectRefusal(strategy.verify(mint(payload, { atMs: clock.ms })), 'invalid_claims');
   });
 
   it('refuses a __proto__ key (exact own keys only)', async () => {
     const { strategy, clock } = setup();
     const serialized = `{"sub":"${ALICE}","ver":0,"jti":"abc","__proto__":{"admin":true}}`;
     const token = mint(JSON.parse(serialized), { atMs: clock.ms });
-    await expectRefusal(strategy.verifier.verify(token), 'invalid_claims');
+    await expectRefusal(strategy.verify(token), 'invalid_claims');
   });
 });
 
@@ -299,20 +295,20 @@ describe('SignedTokenVerifier: revocation and users', () => {
     const second = await strategy.issueToken(ALICE);
     await strategy.revokeAll(ALICE);
     expect(users.users.get(ALICE)?.tokenVersion).toBe(1);
-    await expectRefusal(strategy.verifier.verify(first.token), 'revoked');
-    await expectRefusal(strategy.verifier.verify(second.token), 'revoked');
+    await expectRefusal(strategy.verify(first.token), 'revoked');
+    await expectRefusal(strategy.verify(second.token), 'revoked');
     const fresh = await strategy.issueToken(ALICE);
-    await expect(strategy.verifier.verify(fresh.token)).resolves.toMatchObject({ userId: ALICE });
+    await expect(strategy.verify(fresh.token)).resolves.toMatchObject({ userId: ALICE });
   });
 
   it('refuses a revoked jti until it would have expired, and only that token', async () => {
     const { strategy, revocations } = setup();
     const kept = await strategy.issueToken(ALICE);
     const ended = await strategy.issueToken(ALICE);
-    const principal = await strategy.verifier.verify(ended.token);
+    const principal = await strategy.verify(ended.token);
     await strategy.revoke(principal);
-    await expectRefusal(strategy.verifier.verify(ended.token), 'revoked');
-    await expect(strategy.verifier.verify(kept.token)).resolves.toMatchObject({ userId: ALICE });
+    await expectRefusal(strategy.verify(ended.token), 'revoked');
+    await expect(strategy.verify(kept.token)).resolves.toMatchObject({ userId: ALICE });
     expect(await revocations.isRevoked(ended.jti)).toBe(true);
   });
 
@@ -320,7 +316,7 @@ describe('SignedTokenVerifier: revocation and users', () => {
     const revocations = new CountingRevocations();
     const { strategy } = setup({}, { revocations });
     const issued = await strategy.issueToken(ALICE);
-    await strategy.revoke(await strategy.verifier.verify(issued.token));
+    await strategy.revoke(await strategy.verify(issued.token));
     expect(revocations.revoked.get(issued.jti)).toEqual(issued.expiresAt);
   });
 
@@ -342,7 +338,7 @@ describe('SignedTokenVerifier: revocation and users', () => {
     const { token } = await strategy.issueToken(ALICE);
     users.delete(ALICE);
     await strategy.revokeAll(ALICE);
-    await expectRefusal(strategy.verifier.verify(token), 'unknown_user');
+    await expectRefusal(strategy.verify(token), 'unknown_user');
   });
 
   it('refuses to issue for a user that is gone', async () => {
@@ -356,7 +352,7 @@ describe('SignedTokenVerifier: store failures are 503, never 401 or 200', () => 
     const { strategy, users } = setup();
     const { token } = await strategy.issueToken(ALICE);
     users.down = true;
-    await expectStoreUnavailable(strategy.verifier.verify(token), 'database');
+    await expectStoreUnavailable(strategy.verify(token), 'database');
     await expectStoreUnavailable(strategy.issueToken(ALICE), 'database');
     await expectStoreUnavailable(strategy.revokeAll(ALICE), 'database');
   });
@@ -365,9 +361,9 @@ describe('SignedTokenVerifier: store failures are 503, never 401 or 200', () => 
     const revocations = new CountingRevocations();
     const { strategy } = setup({}, { revocations });
     const { token } = await strategy.issueToken(ALICE);
-    const principal = await strategy.verifier.verify(token);
+    const principal = await strategy.verify(token);
     revocations.down = true;
-    await expectStoreUnavailable(strategy.verifier.verify(token), 'redis');
+    await expectStoreUnavailable(strategy.verify(token), 'redis');
     await expectStoreUnavailable(strategy.revoke(principal), 'redis');
     await expect(strategy.storeHealth()).resolves.toEqual({ 'token-revocations': 'down' });
   });
@@ -378,7 +374,7 @@ describe('SignedTokenVerifier: store failures are 503, never 401 or 200', () => 
     const { token } = await strategy.issueToken(ALICE);
     users.delete(ALICE);
     revocations.down = true;
-    await expectStoreUnavailable(strategy.verifier.verify(token), 'redis');
+    await expectStoreUnavailable(strategy.verify(token), 'redis');
   });
 
   it('reports an in-process denylist as embedded', async () => {

@@ -1,55 +1,41 @@
+import {
+  type AnyStrategyDescriptor,
+  type AppSettings,
+  type Environment,
+  SettingsError,
+  secretListSetting,
+} from '@authbench/auth-core';
 import { z } from 'zod';
+import type { AuthInfrastructure } from '../auth/infrastructure.js';
+import { CATALOG, STRATEGY_NAMES } from '../strategies/catalog.js';
 
 /**
  * CONTRACT §1: all configuration is environment variables, parsed and validated once at
  * start-up. Nothing else reads `process.env`. An invalid value stops the process with one
- * line naming the variable.
+ * line naming the variable. The app's own variables are parsed here; each strategy's by its
+ * descriptor (see `strategies/catalog.ts`).
  */
-export const STRATEGY_NAMES = ['session', 'token', 'jwt'] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'PS256', 'ES256'] as const;
-
-const MIN_SECRET_BYTES = 32;
-
-const seconds = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(10 * 365 * 24 * 3600);
 const port = z.coerce.number().int().min(0).max(65_535);
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
-
-/** Comma-separated secrets, oldest first, newest last; each at least 32 bytes of UTF-8. */
-const secretList = optional(
-  z
-    .string()
-    .transform((value) => value.split(',').map((secret) => secret.trim()))
-    .refine(
-      (secrets) => secrets.every((secret) => new TextEncoder().encode(secret).length >= MIN_SECRET_BYTES),
-      {
-        message: `every secret must be at least ${MIN_SECRET_BYTES} bytes`,
-      },
-    ),
-);
 
 const strategyList = z
   .string()
   .transform((value) => value.split(',').map((name) => name.trim()))
   .pipe(
     z
-      .array(z.enum(STRATEGY_NAMES))
+      .array(
+        z.string().refine((name) => STRATEGY_NAMES.includes(name), {
+          message: `expected names from: ${STRATEGY_NAMES.join(', ')}`,
+        }),
+      )
       .min(1)
       .refine((names) => new Set(names).size === names.length, { message: 'a strategy is listed twice' }),
   );
 
 const rateLimit = z.string().regex(/^\d{1,6}\/\d{1,7}$/, 'expected <attempts>/<seconds>, e.g. 10/60');
-
-const pem = optional(
-  z.string().refine((value) => value.includes('-----BEGIN '), { message: 'expected a PEM key' }),
-);
 
 export const configSchema = z
   .object({
@@ -57,25 +43,8 @@ export const configSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    AUTH_STRATEGIES: strategyList.default(['session', 'token', 'jwt']),
-    AUTH_DEFAULT: optional(z.enum(STRATEGY_NAMES)),
-    SESSION_SECRET: secretList,
-    TOKEN_SECRET: secretList,
-    JWT_SECRET: secretList,
-    TOKEN_SALT: z.string().min(1).default('authbench.token'),
-    TOKEN_DIGEST: z.enum(['sha1', 'sha256', 'sha512']).default('sha1'),
-    JWT_ALG: z.enum(JWT_ALGORITHMS).default('HS256'),
-    JWT_PRIVATE_KEY: pem,
-    JWT_PUBLIC_KEY: pem,
-    JWT_ISSUER: z.string().min(1).default('authbench'),
-    JWT_AUDIENCE: z.string().min(1).default('authbench'),
-    JWT_REVOCATION: z.enum(['denylist', 'none']).default('denylist'),
-    SESSION_TTL: seconds.default(1800),
-    /** Not in CONTRACT §1: the absolute session lifetime cap, whatever the activity. */
-    SESSION_ABSOLUTE_TTL: seconds.default(43_200),
-    TOKEN_TTL: seconds.default(3600),
-    JWT_TTL: seconds.default(1800),
-    JWT_REFRESH_TTL: seconds.default(1_209_600),
+    AUTH_STRATEGIES: strategyList.default([...STRATEGY_NAMES]),
+    AUTH_DEFAULT: optional(z.string()),
     COOKIE_SECURE: optional(flag),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')),
     DATA_DIR: z.string().min(1).default('./data'),
@@ -88,35 +57,11 @@ export const configSchema = z
     if (config.AUTH_DEFAULT !== undefined && !config.AUTH_STRATEGIES.includes(config.AUTH_DEFAULT)) {
       context.addIssue({ code: 'custom', path: ['AUTH_DEFAULT'], message: 'must be one of AUTH_STRATEGIES' });
     }
-    if (config.NODE_ENV === 'production') {
-      const needed = {
-        session: 'SESSION_SECRET',
-        token: 'TOKEN_SECRET',
-        jwt: config.JWT_ALG.startsWith('HS') ? 'JWT_SECRET' : 'JWT_PRIVATE_KEY',
-      } as const;
-      for (const name of config.AUTH_STRATEGIES) {
-        const variable = needed[name];
-        if (config[variable] === undefined) {
-          context.addIssue({
-            code: 'custom',
-            path: [variable],
-            message: 'is required when NODE_ENV=production',
-          });
-        }
-      }
-    }
     if (config.API_WORKERS > 1 && (config.REDIS_URL === undefined || config.DATABASE_URL === undefined)) {
       context.addIssue({
         code: 'custom',
         path: ['API_WORKERS'],
         message: 'several workers cannot share in-process stores: set REDIS_URL and DATABASE_URL',
-      });
-    }
-    if ((config.JWT_PRIVATE_KEY === undefined) !== (config.JWT_PUBLIC_KEY === undefined)) {
-      context.addIssue({
-        code: 'custom',
-        path: [config.JWT_PRIVATE_KEY === undefined ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY'],
-        message: 'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY go together',
       });
     }
   })
@@ -125,21 +70,71 @@ export const configSchema = z
     COOKIE_SECURE: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
   }));
 
-export type AppConfig = z.infer<typeof configSchema>;
+/** A mounted strategy's descriptor and the settings it parsed from the environment. */
+export interface ConfiguredStrategy {
+  readonly descriptor: AnyStrategyDescriptor<AuthInfrastructure>;
+  readonly settings: unknown;
+}
+
+export type AppConfig = z.infer<typeof configSchema> & {
+  readonly app: AppSettings;
+  /** The strategies of `AUTH_STRATEGIES`, in that order. */
+  readonly strategies: readonly ConfiguredStrategy[];
+  /** Every secret list a mounted strategy uses, by variable: as configured, or `undefined` when unset. */
+  readonly secrets: Readonly<Record<string, readonly string[] | undefined>>;
+};
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+function invalid(variable: string, message: string): ConfigError {
+  return new ConfigError(`invalid configuration: ${variable}: ${message}`);
+}
+
+/** Runs a strategy's own parsing, turning its `SettingsError` into the one-line `ConfigError`. */
+function strategySetting<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof SettingsError) throw invalid(error.variable, error.reason);
+    throw error;
+  }
+}
+
 /** Parses an environment into configuration, or throws one `ConfigError` naming the variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+export function loadConfig(env: Environment): AppConfig {
   const result = configSchema.safeParse(env);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const variable = issue?.path.join('.') || 'environment';
-    throw new ConfigError(`invalid configuration: ${variable}: ${issue?.message ?? 'invalid value'}`);
+    throw invalid(issue?.path.join('.') || 'environment', issue?.message ?? 'invalid value');
   }
-  return result.data;
+  const base = result.data;
+  const app: AppSettings = {
+    production: base.NODE_ENV === 'production',
+    cookieSecure: base.COOKIE_SECURE,
+    sharedUserStore: base.DATABASE_URL !== undefined,
+  };
+  // Every strategy's variables are validated, mounted or not: a typo fails at start either way.
+  const parsed = CATALOG.map((descriptor) => ({
+    descriptor,
+    settings: strategySetting(() => descriptor.parseSettings(env, app)),
+  }));
+  const strategies = base.AUTH_STRATEGIES.map((name) => {
+    const found = parsed.find(({ descriptor }) => descriptor.name === name);
+    if (found === undefined) throw invalid('AUTH_STRATEGIES', `"${name}" is not available in this build`);
+    return found;
+  });
+  const secrets: Record<string, readonly string[] | undefined> = {};
+  for (const { descriptor, settings } of strategies) {
+    for (const variable of descriptor.secretsInUse(settings)) {
+      secrets[variable] = strategySetting(() => secretListSetting(env, variable));
+      if (app.production && secrets[variable] === undefined) {
+        throw invalid(variable, 'is required when NODE_ENV=production');
+      }
+    }
+  }
+  return { ...base, app, strategies, secrets };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

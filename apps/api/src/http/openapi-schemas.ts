@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { CATALOG } from '../strategies/catalog.js';
 
 /** CONTRACT §2 request and response shapes, for the OpenAPI document only (validation is in auth-core). */
 export const CREDENTIALS_SCHEMA: SchemaObject = {
@@ -27,20 +28,9 @@ const PROBLEM_SCHEMA: SchemaObject = {
   },
 };
 
+/** One login body per strategy in the catalog, as each descriptor declares it. */
 const LOGIN_SCHEMA: SchemaObject = {
-  oneOf: [
-    { type: 'object', description: 'session (plus Set-Cookie: sid)', properties: { user: USER_SCHEMA } },
-    {
-      type: 'object',
-      description: 'token and jwt (jwt adds refreshToken)',
-      properties: {
-        token: { type: 'string' },
-        tokenType: { type: 'string', enum: ['Bearer'] },
-        expiresIn: { type: 'integer' },
-        refreshToken: { type: 'string' },
-      },
-    },
-  ],
+  oneOf: CATALOG.map((descriptor) => ({ ...descriptor.loginResponseSchema }) as SchemaObject),
 };
 
 /** One `ApiResponse` per problem status a route can answer. */

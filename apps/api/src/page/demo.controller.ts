@@ -1,7 +1,7 @@
-import { CLOCK, Public, StrategyRegistry } from '@authbench/auth-core';
-import { Controller, Get, Header, Inject, NotFoundException, Req, Res } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig, type StrategyName } from '../config/config.js';
+import { CLOCK, type PageDescription, Public, StrategyRegistry } from '@authbench/auth-core';
+import { Controller, Get, Header, Inject, NotFoundException, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { BenchmarkResults } from './benchmark-results.js';
 import { NO_STORE } from './security-headers.js';
 import { SessionInspector, type SessionRecordView } from './session-inspection.js';
@@ -12,13 +12,16 @@ import { SessionInspector, type SessionRecordView } from './session-inspection.j
  * optional endpoints exist (so it asks only those, instead of collecting 404s).
  */
 export interface PageSettingsView {
+  /** Each mounted strategy, as its descriptor explains it (CONTRACT: `AUTH_STRATEGIES` order). */
+  readonly strategies: Readonly<Record<string, PageDescription>>;
+  /** Transitional, for the page script until it reads `strategies`. */
   readonly session: {
-    readonly idleSeconds: number;
-    readonly absoluteSeconds: number;
+    readonly idleSeconds: number | null;
+    readonly absoluteSeconds: number | null;
     readonly cookieName: string;
   };
-  readonly token: { readonly ttlSeconds: number };
-  readonly jwt: { readonly ttlSeconds: number; readonly refreshTtlSeconds: number };
+  readonly token: { readonly ttlSeconds: number | null };
+  readonly jwt: { readonly ttlSeconds: number | null; readonly refreshTtlSeconds: number | null };
   /** Every mounted strategy's lifetime is a minute or less: the "wait for expiry" demo mode. */
   readonly demoMode: boolean;
   /** `GET /demo/session-record` exists (outside production, with `session` mounted). */
@@ -51,36 +54,40 @@ export class DemoController {
   @Public()
   @Get('session-record')
   @Header('Cache-Control', NO_STORE)
-  async sessionRecord(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<SessionRecordView> {
+  async sessionRecord(@Req() request: Request): Promise<SessionRecordView> {
     const strategy = this.inspectionEnabled() ? this.registry.get('session') : undefined;
     // The same 404 as an unknown route: in production the endpoint does not exist.
     if (strategy === undefined) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
-    return new SessionInspector(strategy, this.now).inspect({ request, response });
+    return new SessionInspector(strategy, this.now).inspect(request);
   }
 
   @Public()
   @Get('settings')
   @Header('Cache-Control', NO_STORE)
   async settings(): Promise<PageSettingsView> {
-    const c = this.config;
-    const lifetimes: Readonly<Record<StrategyName, number>> = {
-      session: c.SESSION_TTL,
-      token: c.TOKEN_TTL,
-      jwt: c.JWT_TTL,
-    };
+    const strategies = Object.fromEntries(
+      this.config.strategies.map(({ descriptor, settings }) => [
+        descriptor.name,
+        descriptor.describeForPage(settings, this.config.app),
+      ]),
+    );
+    const session = strategies.session;
+    const cookie = session?.credential.format === 'cookie' ? session.credential.cookieName : 'sid';
     return {
-      // CONTRACT §2: `sid`, or `__Host-sid` when the cookie is Secure.
+      strategies,
       session: {
-        idleSeconds: c.SESSION_TTL,
-        absoluteSeconds: c.SESSION_ABSOLUTE_TTL,
-        cookieName: c.COOKIE_SECURE ? '__Host-sid' : 'sid',
+        idleSeconds: session?.lifetimeSeconds ?? null,
+        absoluteSeconds: session?.otherLifetimes.absolute ?? null,
+        cookieName: cookie,
       },
-      token: { ttlSeconds: c.TOKEN_TTL },
-      jwt: { ttlSeconds: c.JWT_TTL, refreshTtlSeconds: c.JWT_REFRESH_TTL },
-      demoMode: c.AUTH_STRATEGIES.every((name) => lifetimes[name] <= DEMO_MODE_MAX_SECONDS),
+      token: { ttlSeconds: strategies.token?.lifetimeSeconds ?? null },
+      jwt: {
+        ttlSeconds: strategies.jwt?.lifetimeSeconds ?? null,
+        refreshTtlSeconds: strategies.jwt?.otherLifetimes.refresh ?? null,
+      },
+      demoMode: Object.values(strategies).every(
+        ({ lifetimeSeconds }) => lifetimeSeconds <= DEMO_MODE_MAX_SECONDS,
+      ),
       inspection: this.inspectionEnabled(),
       benchmarks: await this.benchmarks.exists(),
     };

@@ -1,4 +1,4 @@
-import type { AuthExchange, AuthStrategy } from '@authbench/auth-core';
+import { AuthError, type AuthStrategy, type CredentialRequest } from '@authbench/auth-core';
 
 /**
  * What the page may learn about the caller's own session: who, when, and until when — the
@@ -30,11 +30,11 @@ export interface SessionRecordView {
 
 /**
  * The optional read the session strategy offers (`SessionStrategy.inspect` of
- * @authbench/auth-session; not part of `AuthStrategy`, only a demo needs it). It resolves the
- * request's own session and refuses with `AuthError` like `authenticate`.
+ * @authbench/auth-session; not part of `AuthStrategy`, only a demo needs it). It reads the
+ * record behind a credential and refuses with `AuthError` like `verify`.
  */
 interface InspectableStrategy extends AuthStrategy {
-  inspect(exchange: AuthExchange): Promise<unknown>;
+  inspect(credential: string): Promise<unknown>;
 }
 
 function isInspectable(strategy: AuthStrategy): strategy is InspectableStrategy {
@@ -81,10 +81,12 @@ export class SessionInspector {
     private readonly now: () => number,
   ) {}
 
-  async inspect(exchange: AuthExchange): Promise<SessionRecordView> {
-    const principal = await this.strategy.authenticate(exchange);
+  async inspect(request: CredentialRequest): Promise<SessionRecordView> {
+    const credential = this.strategy.credentialOf(request);
+    if (credential === undefined) throw new AuthError('missing_credential');
+    const principal = await this.strategy.verify(credential);
     const sessionId = sessionIdPrefix(principal.credentialId);
-    const inspected = isInspectable(this.strategy) ? await this.strategy.inspect(exchange) : undefined;
+    const inspected = isInspectable(this.strategy) ? await this.strategy.inspect(credential) : undefined;
     const record = field(inspected, 'record');
     const userId = stringField(record, 'userId');
     const username = stringField(record, 'username');

@@ -1,10 +1,15 @@
-import { Public, StrategyRegistry, type StrategyTraits } from '@authbench/auth-core';
+import {
+  type CredentialTransport,
+  Public,
+  StrategyRegistry,
+  type StrategyTraits,
+} from '@authbench/auth-core';
 import { Controller, Get } from '@nestjs/common';
 
 export interface StrategyDescription {
   readonly name: string;
   readonly prefix: string;
-  readonly traits: StrategyTraits;
+  readonly traits: StrategyTraits & { readonly transport: CredentialTransport };
 }
 
 @Controller('strategies')
@@ -18,7 +23,7 @@ export class StrategiesController {
     return this.registry.list().map((strategy) => ({
       name: strategy.name,
       prefix: `/${strategy.name}`,
-      traits: strategy.traits(),
+      traits: { ...strategy.traits(), transport: strategy.transport },
     }));
   }
 }

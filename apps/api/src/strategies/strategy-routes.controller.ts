@@ -1,4 +1,4 @@
-import { toUserView } from '@authbench/auth-accounts';
+import { toLoginUser } from '@authbench/auth-accounts';
 import {
   CurrentPrincipal,
   type LoginResponseBody,
@@ -13,6 +13,7 @@ import type { Request, Response } from 'express';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
 import { ApiLogin, ApiLogout, ApiProtected } from '../http/openapi-schemas.js';
+import { STRATEGY_NAMES } from './catalog.js';
 
 export interface ProtectedResponse {
   readonly message: string;
@@ -45,7 +46,7 @@ abstract class StrategyRoutes {
     // A login response carries a credential: no cache may keep it.
     response.setHeader('Cache-Control', 'no-store');
     const user = await this.infrastructure.accounts.verifyLogin(body, request.ip ?? 'unknown');
-    return strategy.issue(toUserView(user), { request, response });
+    return strategy.issue(toLoginUser(user), { request, response });
   }
 
   @Get('protected')
@@ -83,7 +84,7 @@ abstract class StrategyRoutes {
 @ApiTags('strategies')
 @ApiParam({
   name: 'strategy',
-  enum: ['session', 'token', 'jwt'],
+  enum: [...STRATEGY_NAMES],
   description: 'a mounted strategy (AUTH_STRATEGIES)',
 })
 @ApiBearerAuth()

@@ -1,4 +1,10 @@
-import { AuthError, type AuthStrategy, InvalidRequestError, type UserView } from '@authbench/auth-core';
+import {
+  AuthError,
+  type AuthStrategy,
+  InvalidRequestError,
+  type LoginUser,
+  type UserView,
+} from '@authbench/auth-core';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -21,6 +27,11 @@ function readCredentials(body: unknown): { username: unknown; password: unknown 
 
 export function toUserView(user: Pick<User, 'id' | 'username'>): UserView {
   return { id: user.id, username: user.username };
+}
+
+/** What a strategy mints from at login: the user as the login just read them, nothing secret. */
+export function toLoginUser(user: Pick<User, 'id' | 'username' | 'tokenVersion'>): LoginUser {
+  return { id: user.id, username: user.username, tokenVersion: user.tokenVersion };
 }
 
 /**

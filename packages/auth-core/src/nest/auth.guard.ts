@@ -1,8 +1,9 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { AuthError } from '../errors/auth-error.js';
 import type { AuthStrategy } from '../strategy/auth-strategy.js';
+import { authenticateRequest } from '../strategy/authenticate.js';
 import { IS_PUBLIC, PRINCIPAL_KEY, type RequestWithPrincipal, ROUTE_STRATEGY } from './decorators.js';
 import { StrategyResolver } from './strategy-resolver.js';
 
@@ -17,7 +18,8 @@ function challengeFor(strategy: AuthStrategy, error: AuthError): Readonly<Record
 
 /**
  * The one global guard: default-deny, `@Public()` opts out. It never parses a credential;
- * it asks the route's strategy and turns a refusal into a 401 with the right challenge.
+ * it asks the route's strategy (`credentialOf`, then `verify`: the path the benchmarks time)
+ * and turns a refusal into a 401 with the right challenge.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -30,15 +32,13 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
 
-    const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = context.switchToHttp().getRequest<Request>();
     const strategy = this.resolver.resolve(
       request,
       this.reflector.getAllAndOverride<string>(ROUTE_STRATEGY, targets),
     );
     try {
-      (request as RequestWithPrincipal)[PRINCIPAL_KEY] = await strategy.authenticate({ request, response });
+      (request as RequestWithPrincipal)[PRINCIPAL_KEY] = await authenticateRequest(strategy, request);
       return true;
     } catch (error) {
       if (error instanceof AuthError) throw error.withHeaders(challengeFor(strategy, error));

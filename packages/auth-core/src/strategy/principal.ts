@@ -16,3 +16,11 @@ export interface UserView {
   readonly id: string;
   readonly username: string;
 }
+
+/**
+ * The user a login has just verified, as the login read them: strategies mint from this and
+ * never read the user again. `tokenVersion` is bumped by logout-all and password changes.
+ */
+export interface LoginUser extends UserView {
+  readonly tokenVersion: number;
+}

@@ -76,14 +76,12 @@ export class JwtTokenService {
           revocation: 'immediate',
           serverStatePerLogin: 'a refresh-token family record; denylist entries after logout, until exp',
           lookupsPerRequest: 1,
-          transport: 'bearer',
         }
       : {
           stateless: true,
           revocation: 'until-expiry',
           serverStatePerLogin: 'a refresh-token family record (access tokens need none)',
           lookupsPerRequest: 0,
-          transport: 'bearer',
         };
   }
 

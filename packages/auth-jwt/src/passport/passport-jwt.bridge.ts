@@ -3,25 +3,33 @@ import { AuthError } from '@authbench/auth-core';
 import { PassportStrategy } from '@nestjs/passport';
 import passport from 'passport';
 import passportJwt from 'passport-jwt';
+import type { InspectedJws } from '../lib/compact-jws.js';
 import { isJwtPrincipal, type JwtPrincipal } from '../lib/token-service.js';
 import { fromJsonWebTokenError, type SignatureCheckOptions } from '../lib/verifier.js';
 
-const { ExtractJwt, Strategy } = passportJwt;
+const { Strategy } = passportJwt;
 
 export const PASSPORT_STRATEGY_NAME = 'jwt';
 
 /** What the bridge asks of the hardened core, before and after passport-jwt's own work. */
 export interface PassportJwtHooks {
-  /** The header rules; the KeyObject the token's `kid` names, or an `AuthError`. */
-  keyFor(rawToken: unknown): KeyObject;
-  /** The claim rules and revocation, on the payload jsonwebtoken has just verified. */
-  principalFor(payload: unknown): Promise<JwtPrincipal>;
+  /** The header rules and the strict parse; the token with the key its `kid` names, or an `AuthError`. */
+  inspect(rawToken: unknown): InspectedJws;
+  /** The claim rules and revocation, on the strictly parsed claims of a signature-checked token. */
+  principalFor(inspected: InspectedJws): Promise<JwtPrincipal>;
 }
 
-/** A request as passport-jwt reads it: the Authorization header is all it needs. */
-export interface BearerRequest {
-  readonly headers: { readonly authorization?: string | undefined };
+/**
+ * What passport-jwt is handed: the credential the shared bearer parser already read (so the
+ * header is parsed once), and the strict parse of it, kept for `validate` (so the JWS is
+ * decoded strictly once; jsonwebtoken's own decode only checks the signature).
+ */
+interface PassportCredential {
+  readonly credential: string;
+  inspected?: InspectedJws;
 }
+
+const credentialOfRequest = (request: PassportCredential): string => request.credential;
 
 /**
  * Each bridge's own passport `Authenticator`. @nestjs/passport registers a strategy in the
@@ -44,11 +52,14 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
 
   constructor(hooks: PassportJwtHooks, signature: SignatureCheckOptions) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_request, rawToken, done) => {
+      jwtFromRequest: credentialOfRequest,
+      passReqToCallback: true,
+      secretOrKeyProvider: (request: PassportCredential, rawToken: unknown, done) => {
         let key: KeyObject;
         try {
-          key = hooks.keyFor(rawToken);
+          const inspected = hooks.inspect(rawToken);
+          request.inspected = inspected;
+          key = inspected.key.key;
         } catch (error) {
           done(error);
           return;
@@ -66,9 +77,15 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
     this.hooks = hooks;
   }
 
-  /** @nestjs/passport's hook: its return value is passport-jwt's verified user. */
-  validate(payload: unknown): Promise<JwtPrincipal> {
-    return this.hooks.principalFor(payload);
+  /**
+   * @nestjs/passport's hook: its return value is passport-jwt's verified user. The claims come
+   * from the strict parse of the same bytes jsonwebtoken has just verified, not from its payload.
+   */
+  validate(request: PassportCredential, _payload: unknown): Promise<JwtPrincipal> {
+    const { inspected } = request;
+    if (inspected === undefined)
+      throw new TypeError('passport-jwt verified a token that was never inspected');
+    return this.hooks.principalFor(inspected);
   }
 
   /** Overrides @nestjs/passport's choice of passport instance (see `authenticators`). */
@@ -85,7 +102,8 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
    * One authentication through `passport.authenticate`, as a promise: the principal, or the
    * `AuthError` that refused the token, or the error (503, bug) that stopped the check.
    */
-  run(request: BearerRequest, response: unknown): Promise<JwtPrincipal> {
+  run(credential: string): Promise<JwtPrincipal> {
+    const request: PassportCredential = { credential };
     return new Promise<JwtPrincipal>((resolve, refuse) => {
       const middleware = this.getPassportInstance().authenticate(
         PASSPORT_STRATEGY_NAME,
@@ -96,7 +114,7 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
           else refuse(refusalOf(challenge));
         },
       );
-      middleware(request, response, (error?: unknown) => {
+      middleware(request, {}, (error?: unknown) => {
         refuse(error ?? new TypeError('passport passed the request on without a decision'));
       });
     });

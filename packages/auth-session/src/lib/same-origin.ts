@@ -1,5 +1,5 @@
+import type { CredentialRequest } from '@authbench/auth-core';
 import { CrossSiteRequestError } from '@authbench/auth-core';
-import type { Request } from 'express';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,11 +21,17 @@ function originOf(value: string): string | null {
   }
 }
 
+/** What the check reads: express's and fastify's requests both have `protocol` and `host`. */
+export interface OriginRequest extends CredentialRequest {
+  readonly protocol?: string;
+  readonly host?: string;
+}
+
 /** The request's own origin from its protocol and `Host` (express honours `trust proxy`). */
-function ownOrigin(request: Request): string | null {
+function ownOrigin(request: OriginRequest): string | null {
   const host = request.host ?? single(request.headers.host);
   if (host === undefined || host.length === 0) return null;
-  return originOf(`${request.protocol}://${host}`);
+  return originOf(`${request.protocol ?? 'http'}://${host}`);
 }
 
 /**
@@ -36,7 +42,10 @@ function ownOrigin(request: Request): string | null {
  * a browser's cross-site request (browsers send `Origin` on every cross-origin POST) and
  * passes; SameSite=Lax covers the older browsers that send neither.
  */
-export function assertSameOrigin(request: Request, allowedOrigins: ReadonlySet<string> = new Set()): void {
+export function assertSameOrigin(
+  request: OriginRequest,
+  allowedOrigins: ReadonlySet<string> = new Set(),
+): void {
   if (isSafeMethod(request.method)) return;
   const site = single(request.headers['sec-fetch-site']);
   if (site !== undefined && site.trim().toLowerCase() === 'cross-site') throw new CrossSiteRequestError();

@@ -1,12 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AuthError } from '@authbench/auth-core';
 import type { CookieOptions } from 'express';
-
-/** What the request's session cookie turned out to be, before any store is asked. */
-export type IncomingSessionCookie =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'malformed' }
-  | { readonly kind: 'bad-signature' }
-  | { readonly kind: 'signed'; readonly sessionId: string };
 
 /** The `__Host-` prefix pins a Secure cookie to this host and path `/` (no `Domain`). */
 export function sessionCookieName(secure: boolean): string {
@@ -38,10 +32,10 @@ function cookieValue(header: string, name: string): string | undefined {
  * The session cookie of CONTRACT §2: `sid` (or `__Host-sid` when Secure), `Path=/`,
  * `HttpOnly`, `SameSite=Lax`, no `Max-Age` (the server decides when a session ends).
  *
- * express-session reads and writes it; this class only tells *why* a cookie was refused
- * (absent / malformed / bad signature), which express-session collapses into "no session",
- * and lets garbage be refused without a store look-up. Acceptance still requires
- * express-session's own verification and a live record.
+ * express-session writes it (at login); authenticated requests read it here, with one HMAC
+ * per secret at most, and the strategy then makes one store read. Unlike express-session,
+ * which collapses every failure into "no session", the refusal says why (malformed, bad
+ * signature), and garbage is refused without a store look-up.
  */
 export class SessionCookie {
   readonly name: string;
@@ -59,21 +53,27 @@ export class SessionCookie {
     return { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure };
   }
 
-  read(cookieHeader: string | undefined): IncomingSessionCookie {
+  /** The raw value of this cookie in a `Cookie` header (first occurrence), or undefined. */
+  valueIn(cookieHeader: string | undefined): string | undefined {
     const raw = cookieHeader === undefined ? undefined : cookieValue(cookieHeader, this.name);
-    if (raw === undefined || raw.length === 0) return { kind: 'absent' };
-    if (!raw.startsWith('s:')) return { kind: 'malformed' };
+    return raw === undefined || raw.length === 0 ? undefined : raw;
+  }
+
+  /**
+   * The session id a cookie value signs, checked against every secret (newest first) in
+   * constant time. Throws `AuthError` `malformed_credential` or `invalid_signature`.
+   */
+  unsign(raw: string): string {
+    if (!raw.startsWith('s:')) throw new AuthError('malformed_credential');
     const signed = raw.slice(2);
     const dot = signed.lastIndexOf('.');
-    if (dot <= 0) return { kind: 'malformed' };
+    if (dot <= 0) throw new AuthError('malformed_credential');
     const sessionId = signed.slice(0, dot);
     const given = Buffer.from(signed);
     for (const secret of this.secretsNewestFirst) {
       const expected = Buffer.from(`${sessionId}.${signatureOf(sessionId, secret)}`);
-      if (expected.length === given.length && timingSafeEqual(expected, given)) {
-        return { kind: 'signed', sessionId };
-      }
+      if (expected.length === given.length && timingSafeEqual(expected, given)) return sessionId;
     }
-    return { kind: 'bad-signature' };
+    throw new AuthError('invalid_signature');
   }
 }

@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthError, ProblemError, type UserView } from '@authbench/auth-core';
+import { AuthError, authenticateRequest, type LoginUser, ProblemError } from '@authbench/auth-core';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SessionStrategy } from '../../src/index.js';
 
-export const USERS: ReadonlyMap<string, UserView> = new Map([
-  ['alice', { id: 'u-alice', username: 'alice' }],
-  ['bob', { id: 'u-bob', username: 'bob' }],
+export const USERS: ReadonlyMap<string, LoginUser> = new Map([
+  ['alice', { id: 'u-alice', username: 'alice', tokenVersion: 0 }],
+  ['bob', { id: 'u-bob', username: 'bob', tokenVersion: 0 }],
 ]);
 
 function usernameOf(body: unknown): string {
@@ -33,7 +33,7 @@ export function createTestApp(strategy: SessionStrategy): express.Express {
     response.json(await strategy.issue(user, { request, response }));
   });
   const protectedRoute = async (request: Request, response: Response): Promise<void> => {
-    const principal = await strategy.authenticate({ request, response });
+    const principal = await authenticateRequest(strategy, request);
     response.json({
       message: 'ok',
       strategy: principal.strategy,
@@ -44,24 +44,26 @@ export function createTestApp(strategy: SessionStrategy): express.Express {
   app.post('/protected', protectedRoute);
   app.post('/logout', async (request, response) => {
     const exchange = { request, response };
-    await strategy.revoke(await strategy.authenticate(exchange), exchange);
+    await strategy.revoke(await authenticateRequest(strategy, request), exchange);
     response.status(204).end();
   });
   // Logout and login again in one request: the strategy must not run express-session twice.
   app.post('/switch-user', async (request, response) => {
     const exchange = { request, response };
-    await strategy.revoke(await strategy.authenticate(exchange), exchange);
+    await strategy.revoke(await authenticateRequest(strategy, request), exchange);
     const user = USERS.get(usernameOf(request.body));
     if (user === undefined) throw new AuthError('invalid_credentials');
     response.json(await strategy.issue(user, exchange));
   });
   app.post('/logout-all', async (request, response) => {
-    const principal = await strategy.authenticate({ request, response });
+    const principal = await authenticateRequest(strategy, request);
     await strategy.revokeAll(principal.userId);
     response.status(204).end();
   });
   app.get('/session', async (request, response) => {
-    response.json(await strategy.inspect({ request, response }));
+    const credential = strategy.credentialOf(request);
+    if (credential === undefined) throw new AuthError('missing_credential');
+    response.json(await strategy.inspect(credential));
   });
   app.get('/health', async (_request, response) => {
     response.json(await strategy.storeHealth());
