@@ -146,7 +146,7 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
 
   it('a hash flood past the per-process cap gets a fast 503 + Retry-After, never a 500', async () => {
     // 4 addresses × 20 registrations at once: each address is within its registration limit, but
-    // 80 hashes wanted at once exceed 4 in flight + 16 waiting.
+    // 80 hashes wanted at once exceed the cap (one per core, at most 4, and twice that waiting).
     const answers = await Promise.all(
       Array.from({ length: 80 }, (_, i) =>
         postFrom(testApp.baseUrl, `127.0.5.${1 + (i % 4)}`, '/register', {
@@ -157,7 +157,7 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
     );
     const statuses = answers.map(({ status }) => status);
     expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
-    expect(statuses.filter((status) => status === 201).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.filter((status) => status === 201).length).toBeGreaterThan(0);
     const busy = answers.filter(({ status }) => status === 503);
     expect(busy.length).toBeGreaterThan(0);
     for (const answer of busy) {

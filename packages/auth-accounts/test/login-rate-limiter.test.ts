@@ -137,7 +137,7 @@ function limiterContract(backend: () => Backend): void {
     await expect(rl.admitLogin(unique('other'), '198.51.100.99')).resolves.toBeDefined();
   });
 
-  it('abandoned attempts (nothing hashed) give every point back', async () => {
+  it('abandoned attempts (nothing hashed) give the pair point back', async () => {
     const rl = limiter();
     const user = unique('abandon');
     const admissions: LoginAdmission[] = [];

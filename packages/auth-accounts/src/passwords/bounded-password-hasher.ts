@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { HashCapacityError } from '../errors/limit-errors.js';
 import type { PasswordHasher } from './password-hasher.js';
 
@@ -9,11 +10,13 @@ export interface HashCapacity {
 }
 
 /**
- * 4 at once: @node-rs/argon2 runs on libuv's thread pool, 4 threads unless UV_THREADPOOL_SIZE
- * says otherwise; more in flight would only queue inside libuv, unbounded and invisible.
- * 16 waiting: at ~30 ms a hash, the last in line waits ~120 ms on 4 threads (more on 2 cores).
+ * One hash per core, at most 4 (@node-rs/argon2 runs on libuv's thread pool, 4 threads by
+ * default: more in flight would only queue inside libuv, unbounded and invisible), and twice
+ * that many waiting: a login never waits behind more than ~3 hash times (~100 ms at the OWASP
+ * parameters), and past that gets a fast 503 + Retry-After instead.
  */
-export const DEFAULT_HASH_CAPACITY: HashCapacity = { inFlight: 4, waiting: 16 };
+const HASH_SLOTS = Math.min(4, availableParallelism());
+export const DEFAULT_HASH_CAPACITY: HashCapacity = { inFlight: HASH_SLOTS, waiting: 2 * HASH_SLOTS };
 
 /**
  * A cap on password hashes in flight in this process, in front of any hasher. Past the cap and a

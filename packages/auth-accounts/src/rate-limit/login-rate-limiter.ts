@@ -75,7 +75,7 @@ export function defaultLoginLimits(limit: LoginRateLimit): LoginLimits {
 export interface LoginAdmission {
   /** Right password: the pair starts afresh, refundable points return, the address becomes known. */
   succeeded(): Promise<void>;
-  /** No password was checked after all (no hash slot, a store failed): every point returns. */
+  /** No password was checked after all (no hash slot, a store failed): the pair and account points return. */
   abandoned(): Promise<void>;
 }
 
@@ -162,12 +162,20 @@ export class LoginRateLimiter {
         }
       },
       abandoned: async () => {
-        for (const { limiter, key } of spent) await this.call(() => limiter.reward(key, 1));
+        // The pair and the account get their point back, so a busy server locks no one out; the
+        // address keeps its cost, so a flood retrying into 503s still runs into its 429.
+        for (const { limiter, key } of spent) {
+          if (limiter === this.pair || limiter === this.account)
+            await this.call(() => limiter.reward(key, 1));
+        }
       },
     };
   }
 
-  /** Takes one registration point for this address, or throws 429 before anything is hashed. */
+  /**
+   * Takes one registration point for this address, or throws 429 before anything is hashed. The
+   * point stays spent even when no hash slot was free: retrying into 503s costs the address.
+   */
   async admitRegistration(clientAddress: string): Promise<() => Promise<void>> {
     try {
       await this.call(() => this.registrations.consume(clientAddress));
@@ -175,7 +183,7 @@ export class LoginRateLimiter {
       if (error instanceof RateLimiterRes) throw new TooManyRegistrationsError(error.msBeforeNext / 1000);
       throw error;
     }
-    // The refund, for a registration that hashed nothing (no hash slot).
+    // The refund, for a caller whose registration hashed nothing and should not count.
     return () => this.call(() => this.registrations.reward(clientAddress, 1)).then(() => undefined);
   }
 

@@ -1,5 +1,4 @@
 import { AuthError, type AuthStrategy, InvalidRequestError, type UserView } from '@authbench/auth-core';
-import { HashCapacityError } from '../errors/limit-errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -44,15 +43,8 @@ export class UserAccounts {
     const raw = readCredentials(body);
     const username = normalizeUsername(raw.username);
     const password = normalizePassword(raw.password);
-    const refund = await this.rateLimiter.admitRegistration(clientAddress);
-    let passwordHash: string;
-    try {
-      passwordHash = await this.hasher.hash(password);
-    } catch (error) {
-      if (error instanceof HashCapacityError) await refund();
-      throw error;
-    }
-    const user = await this.users.create({ username, passwordHash });
+    await this.rateLimiter.admitRegistration(clientAddress);
+    const user = await this.users.create({ username, passwordHash: await this.hasher.hash(password) });
     return toUserView(user);
   }
 
@@ -81,7 +73,8 @@ export class UserAccounts {
           ? await this.hasher.burnOneVerification(credentials.password).then(() => false)
           : await this.hasher.verify(user.passwordHash, credentials.password);
     } catch (error) {
-      // No password was checked (no hash slot, the user store is down): the points return.
+      // No password was checked (no hash slot, the user store is down): the pair and account
+      // points return, the address's stay spent.
       await admission.abandoned().catch(() => undefined);
       throw error;
     }
