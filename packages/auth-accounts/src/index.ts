@@ -1,7 +1,19 @@
+export { HashCapacityError, TooManyRegistrationsError } from './errors/limit-errors.js';
+export type { HashCapacity } from './passwords/bounded-password-hasher.js';
+export { BoundedPasswordHasher, DEFAULT_HASH_CAPACITY } from './passwords/bounded-password-hasher.js';
 export type { Argon2Parameters, PasswordHasher } from './passwords/password-hasher.js';
 export { Argon2PasswordHasher, OWASP_ARGON2ID } from './passwords/password-hasher.js';
-export type { LoginRateLimit } from './rate-limit/login-rate-limiter.js';
-export { LoginRateLimiter, parseLoginRateLimit } from './rate-limit/login-rate-limiter.js';
+export type {
+  Budget,
+  LoginAdmission,
+  LoginLimits,
+  LoginRateLimit,
+} from './rate-limit/login-rate-limiter.js';
+export {
+  defaultLoginLimits,
+  LoginRateLimiter,
+  parseLoginRateLimit,
+} from './rate-limit/login-rate-limiter.js';
 export { MIGRATIONS, migrate } from './users/migrations.js';
 export type { UserStoreOptions } from './users/open-user-repository.js';
 export { openUserRepository } from './users/open-user-repository.js';

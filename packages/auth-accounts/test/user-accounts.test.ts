@@ -38,7 +38,7 @@ describe('UserAccounts', () => {
     );
   });
   it('registers with an NFKC-normalised name and never stores the password', async () => {
-    const view = await accounts.register({ username: 'Ｂｏｂ', password: 'correct horse' });
+    const view = await accounts.register({ username: 'Ｂｏｂ', password: 'correct horse' }, '::1');
     expect(view).toEqual({ id: expect.any(String), username: 'Bob' });
     const stored = await users.findById(view.id);
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -56,26 +56,26 @@ describe('UserAccounts', () => {
     [['alice', 'pw'], 'body'],
     [null, 'body'],
   ])('refuses %j with a 400 naming %s', async (body, field) => {
-    const error = await accounts.register(body).catch((caught: unknown) => caught);
+    const error = await accounts.register(body, '::1').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ status: 400, field });
   });
 
   it('counts passwords in characters, not bytes or UTF-16 units', async () => {
     await expect(
-      accounts.register({ username: 'emoji', password: '🔑🔑🔑🔑🔑🔑🔑🔑' }),
+      accounts.register({ username: 'emoji', password: '🔑🔑🔑🔑🔑🔑🔑🔑' }, '::1'),
     ).resolves.toBeDefined();
   });
 
   it('refuses a case-variant duplicate with 409', async () => {
-    await accounts.register({ username: 'Duplicate', password: 'password one' });
+    await accounts.register({ username: 'Duplicate', password: 'password one' }, '::1');
     await expect(
-      accounts.register({ username: 'duplicate', password: 'password two' }),
+      accounts.register({ username: 'duplicate', password: 'password two' }, '::1'),
     ).rejects.toBeInstanceOf(UsernameTakenError);
   });
 
   it('verifies a login case-insensitively and refuses wrong password and unknown user alike', async () => {
-    await accounts.register({ username: 'Alice', password: 'password one' });
+    await accounts.register({ username: 'Alice', password: 'password one' }, '::1');
     await expect(
       accounts.verifyLogin({ username: 'ALICE', password: 'password one' }, '::1'),
     ).resolves.toMatchObject({
@@ -98,7 +98,7 @@ describe('UserAccounts', () => {
   });
 
   it('rate-limits failures per (username, address) with Retry-After, and only that pair', async () => {
-    await accounts.register({ username: 'target', password: 'password one' });
+    await accounts.register({ username: 'target', password: 'password one' }, '::1');
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await expect(
         accounts.verifyLogin({ username: 'target', password: 'wrong pw!' }, '10.0.0.1'),
@@ -118,7 +118,7 @@ describe('UserAccounts', () => {
   });
 
   it('re-hashes on login when the parameters changed', async () => {
-    await accounts.register({ username: 'rehash', password: 'password one' });
+    await accounts.register({ username: 'rehash', password: 'password one' }, '::1');
     const stronger = new UserAccounts(
       users,
       new Argon2PasswordHasher({ memoryCostKiB: 128, timeCost: 1, parallelism: 1 }),
@@ -132,7 +132,7 @@ describe('UserAccounts', () => {
   });
 
   it('deleting a user revokes in every strategy first', async () => {
-    const view = await accounts.register({ username: 'leaver', password: 'password one' });
+    const view = await accounts.register({ username: 'leaver', password: 'password one' }, '::1');
     const revoked: string[] = [];
     const strategy = { revokeAll: async (id: string) => void revoked.push(id) };
     const deleted = await accounts.deleteUser(view.id, [strategy as never]);

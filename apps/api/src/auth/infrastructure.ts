@@ -1,5 +1,6 @@
 import {
   Argon2PasswordHasher,
+  BoundedPasswordHasher,
   LoginRateLimiter,
   openUserRepository,
   parseLoginRateLimit,
@@ -43,7 +44,8 @@ export async function openInfrastructure(
   const users = await openUserRepository({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const accounts = new UserAccounts(
     users,
-    new Argon2PasswordHasher(),
+    // At most DEFAULT_HASH_CAPACITY hashes at once per process, a short wait line, then 503.
+    new BoundedPasswordHasher(new Argon2PasswordHasher()),
     new LoginRateLimiter(parseLoginRateLimit(config.LOGIN_RATE_LIMIT), redis),
     now,
   );

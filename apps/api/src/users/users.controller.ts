@@ -1,6 +1,7 @@
 import { Public, type UserView } from '@authbench/auth-core';
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
 import { ApiRegister } from '../http/openapi-schemas.js';
@@ -14,7 +15,8 @@ export class UsersController {
   @Post('register')
   @HttpCode(201)
   @ApiRegister()
-  register(@Body() body: unknown): Promise<UserView> {
-    return this.infrastructure.accounts.register(body);
+  register(@Req() request: Request, @Body() body: unknown): Promise<UserView> {
+    // Per-address registration limit (429 + Retry-After), counted before the password is hashed.
+    return this.infrastructure.accounts.register(body, request.ip ?? 'unknown');
   }
 }

@@ -46,10 +46,15 @@ export class UserAccounts {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async register(body: unknown): Promise<UserView> {
+  /**
+   * `clientAddress` is counted against the per-address registration limit (429 past it) after
+   * the body is valid and before the password is hashed.
+   */
+  async register(body: unknown, clientAddress: string): Promise<UserView> {
     const raw = readCredentials(body);
     const username = normalizeUsername(raw.username);
     const password = normalizePassword(raw.password);
+    await this.rateLimiter.admitRegistration(clientAddress);
     const user = await this.users.create({ username, passwordHash: await this.hasher.hash(password) });
     return toUserView(user);
   }
@@ -68,17 +73,24 @@ export class UserAccounts {
     };
     const key = usernameKey(credentials.username);
 
-    await this.rateLimiter.assertAllowed(key, clientAddress);
-    const user = await this.findLoginCandidate(credentials.username);
-    const valid =
-      user === null
-        ? await this.hasher.burnOneVerification(credentials.password).then(() => false)
-        : await this.hasher.verify(user.passwordHash, credentials.password);
-    if (user === null || !valid) {
-      await this.rateLimiter.recordFailure(key, clientAddress);
-      throw new AuthError('invalid_credentials');
+    // Every limit takes its point before the hash: parallel guesses cannot all pass one check.
+    const admission = await this.rateLimiter.admitLogin(key, clientAddress);
+    let user: User | null;
+    let valid: boolean;
+    try {
+      user = await this.findLoginCandidate(credentials.username);
+      valid =
+        user === null
+          ? await this.hasher.burnOneVerification(credentials.password).then(() => false)
+          : await this.hasher.verify(user.passwordHash, credentials.password);
+    } catch (error) {
+      // No password was checked (no hash slot, the user store is down): the pair and account
+      // points return, the address's stay spent.
+      await admission.abandoned().catch(() => undefined);
+      throw error;
     }
-    await this.rateLimiter.recordSuccess(key, clientAddress);
+    if (user === null || !valid) throw new AuthError('invalid_credentials');
+    await admission.succeeded();
     if (this.hasher.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.hasher.hash(credentials.password));
     }
