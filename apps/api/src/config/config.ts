@@ -77,6 +77,8 @@ export const configSchema = z
     JWT_TTL: seconds.default(1800),
     JWT_REFRESH_TTL: seconds.default(1_209_600),
     COOKIE_SECURE: optional(flag),
+    /** `/openapi.json` and `/docs`; default on outside production, off in production. */
+    API_DOCS: optional(flag),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')),
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: optional(z.string().regex(/^(redis|rediss|redis\+cluster):\/\//, 'expected a redis:// URL')),
@@ -123,6 +125,7 @@ export const configSchema = z
   .transform((config) => ({
     ...config,
     COOKIE_SECURE: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+    API_DOCS: config.API_DOCS ?? config.NODE_ENV !== 'production',
   }));
 
 export type AppConfig = z.infer<typeof configSchema>;
