@@ -47,6 +47,10 @@ export async function createApp(
     );
     app.useLogger(app.get(Logger));
     app.disable('x-powered-by');
+    // TRUST_PROXY: express then derives `request.ip`, `protocol`, `host` and `secure` from the
+    // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
+    // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
+    if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
     // First, so that every response below (errors, 404s, 431s) carries the headers.
     app.use(securityHeaders());
     app.use(limitCredentialHeaders);

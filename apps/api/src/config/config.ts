@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -51,6 +52,41 @@ const pem = optional(
   z.string().refine((value) => value.includes('-----BEGIN '), { message: 'expected a PEM key' }),
 );
 
+/** proxy-addr's named ranges, so that `TRUST_PROXY=loopback` fits nginx on the same host. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY` (CONTRACT §1): a hop count, or the proxies' addresses/CIDRs. Both are what
+ * express's `trust proxy` setting takes; unset trusts no forwarding header at all.
+ */
+const trustProxy = optional(
+  z
+    .string()
+    .trim()
+    .transform((value, context): number | string[] => {
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+      const entries = value.split(',').map((entry) => entry.trim());
+      const wrong = entries.find((entry) => !isProxyAddress(entry));
+      if (wrong !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${wrong}" is neither a hop count nor a proxy address or CIDR (e.g. 1, or 10.0.0.0/8,127.0.0.1)`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    }),
+);
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -77,6 +113,7 @@ export const configSchema = z
     JWT_TTL: seconds.default(1800),
     JWT_REFRESH_TTL: seconds.default(1_209_600),
     COOKIE_SECURE: optional(flag),
+    TRUST_PROXY: trustProxy,
     /** `/openapi.json` and `/docs`; default on outside production, off in production. */
     API_DOCS: optional(flag),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')),
