@@ -286,3 +286,29 @@ describe('API_DOCS is a validated flag', () => {
     }
   });
 });
+
+// README "Beyond the contract": what JWT_REVOCATION=none leaves alive, pinned so the sentence stays true.
+describe('JWT_REVOCATION=none and a deleted user', () => {
+  it('the access JWT lives on until exp; the refresh token dies at once', async () => {
+    const app = await startTestApp({ AUTH_STRATEGIES: 'jwt', JWT_REVOCATION: 'none' });
+    try {
+      const client = new ApiClient(app.baseUrl);
+      const username = uniqueUsername('deleted');
+      const { id } = await client.register(username, PASSWORD);
+      const login = await client.login('/jwt', username, PASSWORD);
+      await app.deleteUser(id);
+      const access = await client.get('/jwt/protected', {
+        authorization: `Bearer ${String(login.body.token)}`,
+      });
+      expect(access.status).toBe(200);
+      const refresh = await client.post('/jwt/refresh', { refreshToken: String(login.body.refreshToken) });
+      expect(refresh.status).toBe(401);
+      app.clock.advanceSeconds(1801);
+      expect(
+        (await client.get('/jwt/protected', { authorization: `Bearer ${String(login.body.token)}` })).status,
+      ).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+});
