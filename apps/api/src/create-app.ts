@@ -51,7 +51,7 @@ export async function createApp(
     // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
     // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
     if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
-    // First, so that every response below (errors, 404s, 431s) carries the headers.
+    // First, so that every response below (errors and 404s included) carries the headers.
     app.use(securityHeaders());
     app.use(limitCredentialHeaders);
     app.use(requireJsonBodies);

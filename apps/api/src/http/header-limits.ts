@@ -6,14 +6,24 @@ export const MAX_CREDENTIAL_HEADER_BYTES = 8 * 1024;
 
 const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie']);
 
+/** RFC 6750 §3.1: the challenge of a refused bearer credential, as the guard sends it. */
+const BEARER_INVALID = 'Bearer realm="authbench", error="invalid_token"';
+
+/**
+ * CONTRACT §2 allows `431` or `401`; this is `401`, as for any other refused credential, so
+ * that a bearer client gets the same RFC 6750 challenge as for a malformed token (and the
+ * contract suite's "huge credential is 401" holds for every strategy). Headers beyond Node's
+ * own 16 KiB limit never get here: those are `431` (`client-errors.ts`).
+ */
 export class CredentialHeaderTooLargeError extends ProblemError {
   override readonly name = 'CredentialHeaderTooLargeError';
 
-  constructor(header: string) {
+  constructor(header: 'Authorization' | 'Cookie') {
     super(
-      431,
-      'Request Header Fields Too Large',
+      401,
+      'Unauthorized',
       `The ${header} header exceeds the ${MAX_CREDENTIAL_HEADER_BYTES / 1024} KiB limit.`,
+      header === 'Authorization' ? { headers: { 'WWW-Authenticate': BEARER_INVALID } } : {},
     );
   }
 }
@@ -24,7 +34,7 @@ export class CredentialHeaderTooLargeError extends ProblemError {
  * `Authorization`, so the parsed view would let many small lines through. Node decodes header
  * values as latin1, one character per byte, so `length` is the size on the wire.
  */
-export function oversizedCredentialHeader(rawHeaders: readonly string[]): string | null {
+export function oversizedCredentialHeader(rawHeaders: readonly string[]): 'Authorization' | 'Cookie' | null {
   const totals = new Map<string, number>();
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
     const name = rawHeaders[index]?.toLowerCase() ?? '';
@@ -37,7 +47,7 @@ export function oversizedCredentialHeader(rawHeaders: readonly string[]): string
 }
 
 /**
- * Checked once, before any route, strategy or session middleware parses a credential: `431`
+ * Checked once, before any route, strategy or session middleware parses a credential: `401`
  * problem+json. Plain Node types, so any HTTP platform can mount it.
  */
 export function limitCredentialHeaders(
