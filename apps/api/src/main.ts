@@ -49,7 +49,7 @@ async function serve(config: AppConfig): Promise<void> {
   // Through the logs' own output, so that it comes after every start-up line.
   announce(
     config,
-    `authbench API listening on ${base}\n  page:    ${base}/\n  health:  ${base}/health\n  docs:    ${base}/docs\n`,
+    `authbench API listening on ${base}\n  page:    ${base}/\n  health:  ${base}/health\n${config.API_DOCS ? `  docs:    ${base}/docs\n` : ''}`,
   );
 }
 

@@ -110,6 +110,21 @@ describe.each(engines)('UserRepository on $name', (engine) => {
   it('answers ping', async () => {
     await expect(users.ping()).resolves.toBeUndefined();
   });
+
+  it('treats an id or username holding NUL (which SQL text cannot store) as no such user', async () => {
+    const user = await users.create({ username: 'nul-dave', passwordHash: 'h' });
+    const at = new Date('2026-01-02T03:04:05.000Z');
+    for (const id of ['\u0000', `${user.id}\u0000`, `\u0000${user.id}`]) {
+      expect(await users.findById(id)).toBeNull();
+      expect(await users.revokeAllCredentials(id, at)).toBeNull();
+      await expect(users.updatePasswordHash(id, 'x')).resolves.toBeUndefined();
+      expect(await users.delete(id)).toBe(false);
+    }
+    expect(await users.findByUsername('nul-dave\u0000')).toBeNull();
+    // Lone surrogates reach the database (as U+FFFD) and simply match nothing.
+    expect(await users.findById(`${user.id}\ud800`)).toBeNull();
+    expect((await users.findById(user.id))?.tokenVersion).toBe(0);
+  });
 });
 
 (hasPostgres ? describe : describe.skip)('PostgreSQL specifics', () => {

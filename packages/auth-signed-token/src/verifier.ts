@@ -29,7 +29,9 @@ export class SignedTokenVerifier {
       this.deps.users.find(claims.sub),
       this.deps.revocations.isRevoked(claims.jti),
     ]);
-    if (user === null) throw new AuthError('unknown_user');
+    // Exactly the user the token names: a store whose equality is looser than ours (collation,
+    // lone surrogates turned into U+FFFD on the way) must not let another string pass for an id.
+    if (user === null || user.id !== claims.sub) throw new AuthError('unknown_user');
     // logout-all and password changes bump the version: every older token dies with it.
     if (user.tokenVersion !== claims.ver) throw new AuthError('revoked');
     if (jtiRevoked) throw new AuthError('revoked');

@@ -2,7 +2,7 @@ import { AuthError, StoreUnavailableError } from '@authbench/auth-core';
 import { type RevocationList } from '@authbench/auth-stores';
 import { BadPayload, BadSignature, BadTimeSignature, SignatureExpired } from '@authbench/itsdangerous';
 import { describe, expect, it } from '@jest/globals';
-import { SECRET_NEW, SECRET_OLD, SECRET_OTHER } from './support/fake-users.js';
+import { FakeUsers, SECRET_NEW, SECRET_OLD, SECRET_OTHER } from './support/fake-users.js';
 import { mint, mintUntimed } from './support/mint.js';
 import { ALICE, expectRefusal, expectStoreUnavailable, setup, T0 } from './support/setup.js';
 
@@ -339,6 +339,31 @@ describe('SignedTokenVerifier: revocation and users', () => {
     users.delete(ALICE);
     await strategy.revokeAll(ALICE);
     await expectRefusal(strategy.verify(token), 'unknown_user');
+  });
+
+  it('refuses a sub that names no user, signed with the real secret (unknown_user, 401)', async () => {
+    const { strategy } = setup();
+    const token = mint({ sub: 'user-nobody', ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
+    const error = await expectRefusal(strategy.verifier.verify(token), 'unknown_user');
+    expect(error.status).toBe(401);
+  });
+
+  it('refuses a sub that the store matches loosely (another case, a trailing byte): the id must be exact', async () => {
+    const users = new FakeUsers();
+    users.add(ALICE, 'alice');
+    // A store whose equality is looser than ours: case-insensitive, and blind to a trailing U+FFFD.
+    const loose = Object.assign(Object.create(users) as FakeUsers, {
+      findById: (id: string) => users.findById(id.toLowerCase().replace(/\ufffd$/, '')),
+    });
+    for (const ttl of [0, 5000]) {
+      const { strategy } = setup({ users: loose, userCacheTtlMs: ttl });
+      for (const sub of [ALICE.toUpperCase(), `${ALICE}\ufffd`]) {
+        const token = mint({ sub, ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
+        await expectRefusal(strategy.verifier.verify(token), 'unknown_user');
+      }
+      const good = mint({ sub: ALICE, ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
+      expect((await strategy.verifier.verify(good)).userId).toBe(ALICE);
+    }
   });
 
   it('refuses to issue for a user that is gone', async () => {

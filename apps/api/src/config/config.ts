@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   type AnyStrategyDescriptor,
   type AppSettings,
@@ -37,6 +38,41 @@ const strategyList = z
 
 const rateLimit = z.string().regex(/^\d{1,6}\/\d{1,7}$/, 'expected <attempts>/<seconds>, e.g. 10/60');
 
+/** proxy-addr's named ranges, so that `TRUST_PROXY=loopback` fits nginx on the same host. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY` (CONTRACT §1): a hop count, or the proxies' addresses/CIDRs. Both are what
+ * express's `trust proxy` setting takes; unset trusts no forwarding header at all.
+ */
+const trustProxy = optional(
+  z
+    .string()
+    .trim()
+    .transform((value, context): number | string[] => {
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+      const entries = value.split(',').map((entry) => entry.trim());
+      const wrong = entries.find((entry) => !isProxyAddress(entry));
+      if (wrong !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: `"${wrong}" is neither a hop count nor a proxy address or CIDR (e.g. 1, or 10.0.0.0/8,127.0.0.1)`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    }),
+);
+
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -46,6 +82,9 @@ export const configSchema = z
     AUTH_STRATEGIES: strategyList.default([...STRATEGY_NAMES]),
     AUTH_DEFAULT: optional(z.string()),
     COOKIE_SECURE: optional(flag),
+    TRUST_PROXY: trustProxy,
+    /** `/openapi.json` and `/docs`; default on outside production, off in production. */
+    API_DOCS: optional(flag),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')),
     DATA_DIR: z.string().min(1).default('./data'),
     REDIS_URL: optional(z.string().regex(/^(redis|rediss|redis\+cluster):\/\//, 'expected a redis:// URL')),
@@ -68,6 +107,7 @@ export const configSchema = z
   .transform((config) => ({
     ...config,
     COOKIE_SECURE: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+    API_DOCS: config.API_DOCS ?? config.NODE_ENV !== 'production',
   }));
 
 /** A mounted strategy's descriptor and the settings it parsed from the environment. */

@@ -15,6 +15,15 @@ interface UserRow {
 
 const COLUMNS = 'id, username, password_hash, token_version, created_at, revoked_before';
 
+/**
+ * PostgreSQL (and PGlite) text cannot hold U+0000: a parameter containing it is an error
+ * (SQLSTATE 22021), not a miss. No stored id or username contains it, so a value that does
+ * names no user — answered as such without asking the database, never as a 500.
+ */
+function cannotBeStored(value: string): boolean {
+  return value.includes('\u0000');
+}
+
 function toUser(row: UserRow): User {
   return {
     id: row.id,
@@ -44,11 +53,13 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async findById(id: string): Promise<User | null> {
+    if (cannotBeStored(id)) return null;
     const rows = await this.run<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
     return rows[0] === undefined ? null : toUser(rows[0]);
   }
 
   async findByUsername(username: string): Promise<User | null> {
+    if (cannotBeStored(username)) return null;
     const rows = await this.run<UserRow>(`SELECT ${COLUMNS} FROM users WHERE username_key = $1`, [
       usernameKey(username),
     ]);
@@ -56,10 +67,12 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    if (cannotBeStored(id)) return;
     await this.run('UPDATE users SET password_hash = $2 WHERE id = $1', [id, passwordHash]);
   }
 
   async revokeAllCredentials(id: string, at: Date): Promise<User | null> {
+    if (cannotBeStored(id)) return null;
     const rows = await this.run<UserRow>(
       `UPDATE users SET token_version = token_version + 1, revoked_before = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, at.toISOString()],
@@ -68,6 +81,7 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    if (cannotBeStored(id)) return false;
     const rows = await this.run<{ id: string }>('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
     return rows.length > 0;
   }
