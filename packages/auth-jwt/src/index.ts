@@ -12,7 +12,7 @@ export { generateDevKeyPair } from './lib/dev-keys.js';
 export type { KeyRingOptions, PublicJwk, VerificationKey } from './lib/keys.js';
 export { hmacKeyId, JwtKeyRing, jwkThumbprint, MIN_RSA_BITS, MIN_SECRET_BYTES } from './lib/keys.js';
 export type { JwtRevocationMode, JwtStrategyOptions, ResolvedJwtOptions } from './lib/options.js';
-export { resolveJwtOptions } from './lib/options.js';
+export { DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS, resolveJwtOptions } from './lib/options.js';
 export type { JwtRejectionReason } from './lib/rejection.js';
 export { JwtRejection, rejectionReasonOf } from './lib/rejection.js';
 export { signCompactJwt } from './lib/signer.js';
@@ -38,6 +38,10 @@ export type {
   UserCutoff,
 } from './stores/jwt-state-store.js';
 export type { JwtStateStats, MemoryJwtStateStoreOptions } from './stores/memory-jwt-state-store.js';
-export { MemoryJwtStateStore } from './stores/memory-jwt-state-store.js';
+export {
+  MAX_FAMILIES,
+  MAX_FAMILIES_PER_USER,
+  MemoryJwtStateStore,
+} from './stores/memory-jwt-state-store.js';
 export type { RedisJwtStateStoreOptions } from './stores/redis-jwt-state-store.js';
 export { RedisJwtStateStore } from './stores/redis-jwt-state-store.js';
