@@ -76,6 +76,7 @@ export const configSchema = z
     TOKEN_TTL: seconds.default(3600),
     JWT_TTL: seconds.default(1800),
     JWT_REFRESH_TTL: seconds.default(1_209_600),
+    JWT_REFRESH_ABSOLUTE_TTL: seconds.default(2_592_000),
     COOKIE_SECURE: optional(flag),
     DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')),
     DATA_DIR: z.string().min(1).default('./data'),

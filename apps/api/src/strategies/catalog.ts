@@ -61,6 +61,7 @@ const CATALOG: Readonly<Partial<Record<StrategyName, StrategyFactory>>> = {
       audience: config.JWT_AUDIENCE,
       accessTtlSeconds: config.JWT_TTL,
       refreshTtlSeconds: config.JWT_REFRESH_TTL,
+      refreshAbsoluteTtlSeconds: config.JWT_REFRESH_ABSOLUTE_TTL,
       revocation: config.JWT_REVOCATION,
       redis,
       users,
