@@ -77,10 +77,12 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[3])
 local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
 if over > 0 then
-  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over - 1)) do
-    if id ~= ARGV[3] then
+  -- One more than needed: with equal expiries the new login may sort among the oldest.
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, over)) do
+    if id ~= ARGV[3] and over > 0 then
       redis.call('DEL', ARGV[7] .. ':login:' .. id)
       redis.call('ZREM', KEYS[2], id)
+      over = over - 1
     end
   end
 end
