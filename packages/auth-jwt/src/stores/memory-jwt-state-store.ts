@@ -4,18 +4,20 @@ import type { AccessTokenRef, JwtStateStore, RotationOutcome, UserCutoff } from 
 /**
  * Refresh families one user may hold at once. A person has a handful of devices and browsers;
  * 100 leaves room for scripts and forgotten tabs while one account can never hold more than
- * ~100 records (about 30 KB), however often it logs in. Beyond it the user's least recently
+ * ~100 records (about 25 KB), however often it logs in. Beyond it the user's least recently
  * used family ends: only that user's stalest login has to log in again.
  */
 export const MAX_FAMILIES_PER_USER = 100;
 
 /**
- * Refresh families this process holds in total (about 300 bytes each: ~150 MB at the cap).
- * Reaching it takes 5 000 accounts at their per-user cap, or 500 000 live logins: a
- * deployment that large shares its state in Redis (`REDIS_URL`). At the cap the least
- * recently used family of all ends (its owner logs in again); a login is never refused.
+ * Refresh families this process holds in total. Measured: ~230 bytes a family when users hold
+ * several, ~880 bytes for a user's only one (the per-user maps), so 45–175 MB at the cap.
+ * 200 000 live logins of the last 14 days is past what one in-process deployment serves
+ * (larger ones share state in Redis, `REDIS_URL`), and reaching it with fake logins takes
+ * 2 000 accounts at their per-user cap. At the cap the least recently used family of all
+ * ends (its owner logs in again); a login is never refused.
  */
-export const MAX_FAMILIES = 500_000;
+export const MAX_FAMILIES = 200_000;
 
 /** Users whose expired entries are pruned per write, walking all users in turn. */
 const SWEEP_USERS_PER_WRITE = 2;
