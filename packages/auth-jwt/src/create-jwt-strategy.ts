@@ -43,6 +43,7 @@ export function createJwtStrategy(options: JwtStrategyOptions): JwtStrategy {
     audience: resolved.audience,
     accessTtlSeconds: resolved.accessTtlSeconds,
     refreshTtlSeconds: resolved.refreshTtlSeconds,
+    refreshAbsoluteTtlSeconds: resolved.refreshAbsoluteTtlSeconds,
     maxAccessLifetimeSeconds: resolved.maxAccessLifetimeSeconds,
     toleranceSeconds: resolved.toleranceSeconds,
     revocation: resolved.revocation,

@@ -13,7 +13,7 @@ import type { RedisConnection } from '@authbench/auth-stores';
 import { createJwtStrategy } from './create-jwt-strategy.js';
 import { isSymmetric, JWT_ALGORITHMS, type JwtAlgorithm } from './lib/algorithms.js';
 import { generateDevKeyPair, type PemKeyPair } from './lib/dev-keys.js';
-import type { JwtRevocationMode } from './lib/options.js';
+import { DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS, type JwtRevocationMode } from './lib/options.js';
 import { JwtAuthModule } from './nest/jwt-auth.module.js';
 
 /** CONTRACT §1: what the JWT strategy reads. */
@@ -24,6 +24,7 @@ export interface JwtSettings {
   readonly revocation: JwtRevocationMode;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  readonly refreshAbsoluteTtlSeconds: number;
   /** The configured key pair (asymmetric `JWT_ALG`), or null: generated per start outside production. */
   readonly keys: PemKeyPair | null;
 }
@@ -75,6 +76,11 @@ export const jwtStrategy = defineStrategy<'jwt', JwtSettings, JwtInfrastructure>
     { name: 'JWT_REVOCATION', default: 'denylist', meaning: 'denylist (logout at once) or none (stateless)' },
     { name: 'JWT_TTL', default: '1800', meaning: 'access token lifetime, seconds' },
     { name: 'JWT_REFRESH_TTL', default: '1209600', meaning: 'refresh token lifetime, seconds' },
+    {
+      name: 'JWT_REFRESH_ABSOLUTE_TTL',
+      default: String(DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS),
+      meaning: 'seconds a refresh family may live at all, however often refreshed',
+    },
   ],
   secretVariables: [SECRET],
   parseSettings: (env, app): JwtSettings => {
@@ -86,6 +92,11 @@ export const jwtStrategy = defineStrategy<'jwt', JwtSettings, JwtInfrastructure>
       revocation: choiceSetting(env, 'JWT_REVOCATION', REVOCATION_MODES, 'denylist'),
       accessTtlSeconds: secondsSetting(env, 'JWT_TTL', 1800),
       refreshTtlSeconds: secondsSetting(env, 'JWT_REFRESH_TTL', 1_209_600),
+      refreshAbsoluteTtlSeconds: secondsSetting(
+        env,
+        'JWT_REFRESH_ABSOLUTE_TTL',
+        DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS,
+      ),
       keys: keysSetting(env, algorithm, app.production),
     };
   },
@@ -112,6 +123,7 @@ export const jwtStrategy = defineStrategy<'jwt', JwtSettings, JwtInfrastructure>
       audience: settings.audience,
       accessTtlSeconds: settings.accessTtlSeconds,
       refreshTtlSeconds: settings.refreshTtlSeconds,
+      refreshAbsoluteTtlSeconds: settings.refreshAbsoluteTtlSeconds,
       revocation: settings.revocation,
       redis,
       users,

@@ -13,9 +13,12 @@ import {
   hmacKeyId,
   type JwtStrategy,
   type JwtStrategyOptions,
+  MAX_FAMILIES_PER_USER,
   MemoryJwtStateStore,
+  RedisJwtStateStore,
   type TokenPairBody,
 } from '../src/index.js';
+import type { JwtStateStore } from '../src/stores/jwt-state-store.js';
 import {
   claimsAt,
   exchange,
@@ -26,6 +29,15 @@ import {
   SECRET,
   TestClock,
 } from './support.js';
+
+/** The login id (`sid`) a refresh token names. */
+function loginIdOf(token: string): string {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    sid?: unknown;
+  };
+  if (typeof payload.sid !== 'string') throw new TypeError('no sid claim');
+  return payload.sid;
+}
 
 /** A fresh user per test, so tests sharing one Redis never see each other's state. */
 function newUser(): { id: string; username: string; tokenVersion: number } {
@@ -100,6 +112,39 @@ function stateContract(backend: string, make: Make): void {
       // A race looks exactly like reuse, so the family ended: the winner must log in again.
       const winner = winners[0] as PromiseFulfilledResult<TokenPairBody>;
       await expectRefusal(strategy.refresh(winner.value.refreshToken), 'revoked', 'refresh_family_unknown');
+    });
+
+    it('stops refreshing at JWT_REFRESH_ABSOLUTE_TTL however often the family was refreshed', async () => {
+      const clock = new TestClock();
+      const strategy = make(clock, { refreshTtlSeconds: 100, refreshAbsoluteTtlSeconds: 250 });
+      const user = newUser();
+      let pair = await strategy.issue(user);
+      for (let step = 0; step < 2; step += 1) {
+        clock.advance(90_000); // each refresh inside JWT_REFRESH_TTL: 90 s, then 180 s of age
+        pair = await strategy.refresh(pair.refreshToken);
+      }
+      clock.advance(69_999); // 249.999 s: still younger than the absolute lifetime
+      pair = await strategy.refresh(pair.refreshToken);
+      clock.advance(1); // 250 s: the family's absolute age; the refresh token itself is fresh
+      await expectRefusal(strategy.refresh(pair.refreshToken), 'expired', 'expired');
+      // The family is gone (not merely refused once), and its last access token still works
+      // until its own exp, as after any expiry; a new login starts a new family.
+      await expectRefusal(strategy.refresh(pair.refreshToken), 'revoked', 'refresh_family_unknown');
+      await expect(authenticateRequest(strategy, bearer(pair.token))).resolves.toMatchObject({
+        userId: user.id,
+      });
+      const again = await strategy.issue(user);
+      await expect(strategy.refresh(again.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
+    });
+
+    it('still treats a spent refresh token past the absolute age as theft', async () => {
+      const clock = new TestClock();
+      const strategy = make(clock, { refreshAbsoluteTtlSeconds: 60 });
+      const first = await strategy.issue(newUser());
+      const second = await strategy.refresh(first.refreshToken);
+      clock.advance(60_000);
+      await expectRefusal(strategy.refresh(first.refreshToken), 'revoked', 'refresh_reuse');
+      await expectRefusal(authenticateRequest(strategy, bearer(second.token)), 'revoked', 'revoked_token');
     });
 
     it('refuses an expired refresh token', async () => {
@@ -245,6 +290,99 @@ function stateContract(backend: string, make: Make): void {
   });
 }
 
+type MakeStore = (clock: TestClock, maxFamiliesPerUser?: number) => JwtStateStore;
+
+/** The per-user bound, against one backend: counted records, never timings. */
+function boundsContract(
+  backend: string,
+  makeStore: MakeStore,
+  countFamilies: (store: JwtStateStore, userId: string) => Promise<number>,
+): void {
+  describe(`per-user bound on refresh families (${backend})`, () => {
+    it("beyond the cap ends only that user's least recently used family", async () => {
+      const clock = new TestClock();
+      const store = makeStore(clock, 3);
+      const strategy = hsStrategy(clock, { store });
+      const user = newUser();
+      const bystander = newUser();
+      const theirs = await strategy.issue(bystander);
+      clock.advance(1000);
+      let first = await strategy.issue(user);
+      clock.advance(1000);
+      const second = await strategy.issue(user);
+      clock.advance(1000);
+      const third = await strategy.issue(user);
+      clock.advance(1000);
+      first = await strategy.refresh(first.refreshToken); // now the second is the stalest
+      clock.advance(1000);
+      const fourth = await strategy.issue(user);
+      expect(await countFamilies(store, user.id)).toBe(3);
+      await expectRefusal(strategy.refresh(second.refreshToken), 'revoked', 'refresh_family_unknown');
+      for (const live of [first, third, fourth]) {
+        await expect(strategy.refresh(live.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
+      }
+      await expect(strategy.refresh(theirs.refreshToken)).resolves.toMatchObject({ tokenType: 'Bearer' });
+      expect(await countFamilies(store, bystander.id)).toBe(1);
+    });
+
+    it('keeps the newest login even when it sorts first among equal expiries', async () => {
+      const clock = new TestClock();
+      const store = makeStore(clock, 2);
+      const user = newUser();
+      const until = clock.now() + 60_000;
+      for (const id of ['b', 'c', 'a']) await store.startLogin(user.id, id, `jti-${id}`, until, until);
+      expect(await countFamilies(store, user.id)).toBe(2);
+      await expect(store.rotateRefresh(user.id, 'a', 'jti-a', 'next', until, null)).resolves.toBe('rotated');
+    });
+
+    it('100 000 logins of one account keep its families at the cap; other users keep theirs', async () => {
+      const clock = new TestClock();
+      const store = makeStore(clock);
+      const user = newUser();
+      const others = [newUser(), newUser(), newUser()];
+      const until = clock.now() + 1_209_600_000;
+      const absolute = clock.now() + 2_592_000_000;
+      for (const [index, other] of others.entries()) {
+        await store.startLogin(other.id, `other-${index}`, `jti-${index}`, until, absolute);
+      }
+      const LOGINS = 100_000;
+      const BATCH = 50; // in flight at once: far below what the 500 ms command timeout allows
+      for (let start = 0; start < LOGINS; start += BATCH) {
+        await Promise.all(
+          Array.from({ length: BATCH }, (_, offset) =>
+            store.startLogin(user.id, `login-${start + offset}`, `jti-${start + offset}`, until, absolute),
+          ),
+        );
+      }
+      expect(await countFamilies(store, user.id)).toBe(MAX_FAMILIES_PER_USER);
+      for (const [index, other] of others.entries()) {
+        expect(await countFamilies(store, other.id)).toBe(1);
+        await expect(
+          store.rotateRefresh(other.id, `other-${index}`, `jti-${index}`, 'next', until, null),
+        ).resolves.toBe('rotated');
+      }
+      // The newest login survived; the first one was evicted long ago.
+      const last = LOGINS - 1;
+      await expect(
+        store.rotateRefresh(user.id, `login-${last}`, `jti-${last}`, 'next', until, null),
+      ).resolves.toBe('rotated');
+      await expect(store.rotateRefresh(user.id, 'login-0', 'jti-0', 'next', until, null)).resolves.toBe(
+        'unknown',
+      );
+    }, 120_000);
+  });
+}
+
+boundsContract(
+  'memory',
+  (clock, maxFamiliesPerUser) =>
+    new MemoryJwtStateStore({
+      now: clock.now,
+      ...(maxFamiliesPerUser === undefined ? {} : { maxFamiliesPerUser }),
+    }),
+  async (store, userId) => (store as MemoryJwtStateStore).loginsOf(userId),
+);
+
 describe('in-process state', () => {
   stateContract('memory', (clock, overrides) => hsStrategy(clock, overrides));
 
@@ -261,6 +399,55 @@ describe('in-process state', () => {
       await authenticateRequest(strategy, bearer(token));
       expect(lookups).toHaveBeenCalledTimes(expected);
     }
+  });
+
+  it('at the store-wide cap ends the least recently used family of all, never refusing a login', async () => {
+    const clock = new TestClock();
+    const store = new MemoryJwtStateStore({ now: clock.now, maxFamiliesPerUser: 2, maxFamilies: 3 });
+    const until = clock.now() + 60_000;
+    const absolute = clock.now() + 120_000;
+    await store.startLogin('a', 'a1', 'ja1', until, absolute);
+    await store.startLogin('b', 'b1', 'jb1', until, absolute);
+    await store.startLogin('c', 'c1', 'jc1', until, absolute);
+    await expect(store.rotateRefresh('a', 'a1', 'ja1', 'ja2', until + 1, null)).resolves.toBe('rotated');
+    await store.startLogin('d', 'd1', 'jd1', until, absolute); // b1 is now the stalest
+    expect(store.stats()).toMatchObject({ logins: 3 });
+    await expect(store.rotateRefresh('b', 'b1', 'jb1', 'x', until, null)).resolves.toBe('unknown');
+    for (const [user, login, jti] of [
+      ['a', 'a1', 'ja2'],
+      ['c', 'c1', 'jc1'],
+      ['d', 'd1', 'jd1'],
+    ] as const) {
+      await expect(store.rotateRefresh(user, login, jti, `${jti}-next`, until, null)).resolves.toBe(
+        'rotated',
+      );
+    }
+  });
+
+  it('drops expired families on the next write, without any full sweep', async () => {
+    const clock = new TestClock();
+    const store = new MemoryJwtStateStore({ now: clock.now });
+    for (let index = 0; index < 50; index += 1) {
+      await store.startLogin(
+        `user-${index}`,
+        `l${index}`,
+        `j${index}`,
+        clock.now() + 1000,
+        clock.now() + 5000,
+      );
+    }
+    clock.advance(1000);
+    await store.startLogin('late', 'late', 'late', clock.now() + 1000, clock.now() + 5000);
+    // Counted without stats() (which sweeps): through the public refresh outcome.
+    await expect(store.rotateRefresh('user-0', 'l0', 'j0', 'n', clock.now() + 1000, null)).resolves.toBe(
+      'unknown',
+    );
+    expect(store.stats()).toMatchObject({ logins: 1 });
+  });
+
+  it('rejects caps that are not positive integers', () => {
+    expect(() => new MemoryJwtStateStore({ maxFamiliesPerUser: 0 })).toThrow(RangeError);
+    expect(() => new MemoryJwtStateStore({ maxFamilies: 1.5 })).toThrow(RangeError);
   });
 
   it('forgets entries once the tokens they concern have expired', async () => {
@@ -299,6 +486,44 @@ const hasRedis = requireProgramOrSkip(
   });
 
   stateContract('redis', (clock, overrides) => hsStrategy(clock, { redis, ...overrides }));
+
+  boundsContract(
+    'redis',
+    (clock, maxFamiliesPerUser) =>
+      new RedisJwtStateStore(redis, {
+        now: clock.now,
+        ...(maxFamiliesPerUser === undefined ? {} : { maxFamiliesPerUser }),
+      }),
+    async (_store, userId) => {
+      const tag = `authbench:jwt:{${Buffer.from(userId).toString('base64url')}}`;
+      const members = await redis.command(tag, ['ZCARD', `${tag}:families`], true);
+      const logins = await redis.command(tag, ['KEYS', `${tag}:login:*`], true);
+      // The index and the login records agree: an evicted login leaves no record behind.
+      expect(Array.isArray(logins) && logins.length).toBe(members);
+      return Number(members);
+    },
+  );
+
+  it('still ends and rotates logins written by older builds (plain set, value without deadline)', async () => {
+    const clock = new TestClock();
+    const strategy = hsStrategy(clock, { redis, redisKeyPrefix: 'legacy:' });
+    const user = newUser();
+    const current = await strategy.issue(user);
+    const old = await strategy.issue(user);
+    const tag = `legacy:{${Buffer.from(user.id).toString('base64url')}}`;
+    // Rewrite the second login the way the previous layout stored it.
+    const value = await redis.command(tag, ['GET', `${tag}:login:${loginIdOf(old.refreshToken)}`]);
+    const jti = String(value).split(':')[1] ?? '';
+    await redis.command(tag, ['SET', `${tag}:login:${loginIdOf(old.refreshToken)}`, jti, 'PX', '600000']);
+    await redis.command(tag, ['ZREM', `${tag}:families`, loginIdOf(old.refreshToken)]);
+    await redis.command(tag, ['SADD', `${tag}:logins`, loginIdOf(old.refreshToken)]);
+    const rotated = await strategy.refresh(old.refreshToken);
+    await strategy.revokeAll(user.id);
+    for (const login of [current, rotated]) {
+      await expectRefusal(strategy.refresh(login.refreshToken), 'revoked', 'refresh_family_unknown');
+    }
+    expect(await redis.command(tag, ['EXISTS', `${tag}:logins`, `${tag}:families`])).toBe(0);
+  });
 
   it('costs exactly one Redis command per request in denylist mode, none in none mode', async () => {
     for (const [revocation, expected] of [

@@ -6,7 +6,7 @@ import {
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SessionInspection } from '../src/index.js';
+import { MAX_SESSIONS_PER_USER, type SessionInspection } from '../src/index.js';
 import { cookiePair, cookieValueOf, sessionIdOf, signedCookieValue } from './support/cookies.js';
 import {
   ABSOLUTE_SECONDS,
@@ -136,7 +136,8 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
         }
       }
       expect(ids.size).toBe(1000);
-      expect(await f.strategy.serverState().then((state) => state.records)).toBe(1000);
+      // One account: the per-user cap keeps only its newest sessions.
+      expect(await f.strategy.serverState().then((state) => state.records)).toBe(MAX_SESSIONS_PER_USER);
       // 32 base64url characters carry 32 × 6 = 192 bits (uid-safe: 24 bytes from the CSPRNG).
       // A coarse check that they are spread like random bytes (not a counter or a timestamp):
       // over 32,000 characters each of the 64 symbols is expected 500 times (σ ≈ 22).

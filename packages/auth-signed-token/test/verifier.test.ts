@@ -344,7 +344,7 @@ describe('SignedTokenVerifier: revocation and users', () => {
   it('refuses a sub that names no user, signed with the real secret (unknown_user, 401)', async () => {
     const { strategy } = setup();
     const token = mint({ sub: 'user-nobody', ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
-    const error = await expectRefusal(strategy.verifier.verify(token), 'unknown_user');
+    const error = await expectRefusal(strategy.verify(token), 'unknown_user');
     expect(error.status).toBe(401);
   });
 
@@ -359,10 +359,10 @@ describe('SignedTokenVerifier: revocation and users', () => {
       const { strategy } = setup({ users: loose, userCacheTtlMs: ttl });
       for (const sub of [ALICE.toUpperCase(), `${ALICE}\ufffd`]) {
         const token = mint({ sub, ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
-        await expectRefusal(strategy.verifier.verify(token), 'unknown_user');
+        await expectRefusal(strategy.verify(token), 'unknown_user');
       }
       const good = mint({ sub: ALICE, ver: 0, jti: 'jti-0123456789abcdefghij' }, { atMs: T0 });
-      expect((await strategy.verifier.verify(good)).userId).toBe(ALICE);
+      expect((await strategy.verify(good)).userId).toBe(ALICE);
     }
   });
 

@@ -35,13 +35,48 @@ describe('MemoryRevocationList', () => {
     expect(list.size).toBe(0);
   });
 
-  it('refuses to grow past its bound instead of dropping revocations', async () => {
-    const list = new MemoryRevocationList({ maxEntries: 2 });
-    const later = new Date(Date.now() + 60_000);
-    await list.revoke('a', later);
-    await list.revoke('b', later);
-    await expect(list.revoke('c', later)).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(await list.isRevoked('a')).toBe(true);
+  it('at its bound a logout still succeeds, evicting the revocation that expires soonest', async () => {
+    let now = 1_000_000;
+    const list = new MemoryRevocationList({ now: () => now, maxEntries: 3 });
+    await list.revoke('late', new Date(now + 60_000));
+    await list.revoke('soonest', new Date(now + 10_000));
+    await list.revoke('middle', new Date(now + 30_000));
+    await expect(list.revoke('new', new Date(now + 60_000))).resolves.toBeUndefined();
+    expect(list.size).toBe(3);
+    expect(list.evicted).toBe(1);
+    for (const [id, revoked] of [
+      ['new', true],
+      ['late', true],
+      ['middle', true],
+      ['soonest', false],
+    ] as const) {
+      expect(await list.isRevoked(id)).toBe(revoked);
+    }
+    // Expired entries make room first: nothing live is evicted then.
+    now += 30_000; // 'middle' has expired
+    await list.revoke('after', new Date(now + 60_000));
+    expect(list.evicted).toBe(1);
+    expect(await list.isRevoked('late')).toBe(true);
+    expect(await list.isRevoked('new')).toBe(true);
+    expect(list.size).toBe(3);
+  });
+
+  it('stays at its bound through 100 000 logouts, never throwing', async () => {
+    const now = 1_000_000;
+    const list = new MemoryRevocationList({ now: () => now, maxEntries: 1000 });
+    for (let index = 0; index < 100_000; index += 1) {
+      await list.revoke(`jti-${index}`, new Date(now + 1_000 + index));
+    }
+    expect(list.size).toBe(1000);
+    expect(list.evicted).toBe(99_000);
+    // The ones kept are the longest-lived: the last 1 000.
+    expect(await list.isRevoked('jti-99999')).toBe(true);
+    expect(await list.isRevoked('jti-99000')).toBe(true);
+    expect(await list.isRevoked('jti-98999')).toBe(false);
+  });
+
+  it('rejects a bound that is not a positive integer', () => {
+    expect(() => new MemoryRevocationList({ maxEntries: 0 })).toThrow(RangeError);
   });
 });
 

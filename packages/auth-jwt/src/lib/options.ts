@@ -21,6 +21,11 @@ export interface JwtStrategyOptions {
   /** `JWT_TTL`, `JWT_REFRESH_TTL`, seconds. */
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  /**
+   * `JWT_REFRESH_ABSOLUTE_TTL`, seconds (default 2 592 000, 30 days): how long a refresh family
+   * may live at all, however often it is refreshed; then the user logs in again.
+   */
+  readonly refreshAbsoluteTtlSeconds?: number | undefined;
   /** `JWT_REVOCATION`. */
   readonly revocation: JwtRevocationMode;
   /** Shared state in Redis; null keeps it in this process. */
@@ -48,6 +53,7 @@ export interface ResolvedJwtOptions {
   readonly audience: string;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  readonly refreshAbsoluteTtlSeconds: number;
   readonly revocation: JwtRevocationMode;
   readonly toleranceSeconds: number;
   /**
@@ -61,6 +67,8 @@ export interface ResolvedJwtOptions {
 }
 
 const MAX_TOLERANCE_SECONDS = 300;
+/** CONTRACT §1 `JWT_REFRESH_ABSOLUTE_TTL` default: 30 days. */
+export const DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS = 2_592_000;
 
 function positiveSeconds(value: unknown, variable: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
@@ -86,6 +94,10 @@ export function resolveJwtOptions(options: JwtStrategyOptions): ResolvedJwtOptio
   }
   const accessTtlSeconds = positiveSeconds(options.accessTtlSeconds, 'JWT_TTL');
   const refreshTtlSeconds = positiveSeconds(options.refreshTtlSeconds, 'JWT_REFRESH_TTL');
+  const refreshAbsoluteTtlSeconds = positiveSeconds(
+    options.refreshAbsoluteTtlSeconds ?? DEFAULT_REFRESH_ABSOLUTE_TTL_SECONDS,
+    'JWT_REFRESH_ABSOLUTE_TTL',
+  );
   const toleranceSeconds = options.clockToleranceSeconds ?? 0;
   if (
     !Number.isSafeInteger(toleranceSeconds) ||
@@ -102,6 +114,7 @@ export function resolveJwtOptions(options: JwtStrategyOptions): ResolvedJwtOptio
     audience: nonEmpty(options.audience, 'JWT_AUDIENCE'),
     accessTtlSeconds,
     refreshTtlSeconds,
+    refreshAbsoluteTtlSeconds,
     revocation: options.revocation,
     toleranceSeconds,
     maxAccessLifetimeSeconds: Math.max(accessTtlSeconds, refreshTtlSeconds),

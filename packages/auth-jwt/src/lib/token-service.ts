@@ -43,6 +43,8 @@ export interface JwtTokenServiceOptions {
   readonly audience: string;
   readonly accessTtlSeconds: number;
   readonly refreshTtlSeconds: number;
+  /** `JWT_REFRESH_ABSOLUTE_TTL`: a family refreshes no more this long after its login. */
+  readonly refreshAbsoluteTtlSeconds: number;
   readonly maxAccessLifetimeSeconds: number;
   readonly toleranceSeconds: number;
   readonly revocation: JwtRevocationMode;
@@ -91,7 +93,13 @@ export class JwtTokenService {
     const refreshJti = randomId();
     const nowMs = Math.floor(this.options.now());
     const pair = this.mint(user, loginId, refreshJti, nowMs);
-    await this.options.store.startLogin(user.id, loginId, refreshJti, pair.refreshUntilMs);
+    await this.options.store.startLogin(
+      user.id,
+      loginId,
+      refreshJti,
+      pair.refreshUntilMs,
+      nowMs + this.options.refreshAbsoluteTtlSeconds * 1000,
+    );
     return pair.body;
   }
 
@@ -125,6 +133,8 @@ export class JwtTokenService {
   /**
    * Rotation: the presented refresh token is spent and a new pair issued. A spent token
    * presented again ends its whole login (and, in denylist mode, that login's access tokens).
+   * A login past `JWT_REFRESH_ABSOLUTE_TTL` refreshes no more: 401 `expired`, as for an
+   * expired refresh token (ASVS 10.4.8), and the user logs in again.
    */
   async refresh(refreshToken: unknown): Promise<TokenPairBody> {
     const claims = this.options.verifier.verify(refreshToken, 'refresh');
@@ -143,6 +153,7 @@ export class JwtTokenService {
     );
     if (outcome === 'reused') throw reject('revoked', 'refresh_reuse');
     if (outcome === 'unknown') throw reject('revoked', 'refresh_family_unknown');
+    if (outcome === 'expired') throw reject('expired', 'expired', 'JWT_REFRESH_ABSOLUTE_TTL reached');
     return pair.body;
   }
 

@@ -9,8 +9,11 @@ export interface AccessTokenRef {
   readonly issuedAtMs: number;
 }
 
-/** A refresh attempt's outcome: the presented token was current, already spent, or of no live login. */
-export type RotationOutcome = 'rotated' | 'reused' | 'unknown';
+/**
+ * A refresh attempt's outcome: the presented token was current, already spent, of no live
+ * login, or of a login past its absolute lifetime (`JWT_REFRESH_ABSOLUTE_TTL`).
+ */
+export type RotationOutcome = 'rotated' | 'reused' | 'unknown' | 'expired';
 
 /** A logout-all: access tokens issued at or before `atMs` are revoked, remembered until `untilMs`. */
 export interface UserCutoff {
@@ -32,13 +35,24 @@ export interface JwtStateStore {
   /** One store look-up: is the token revoked by its `jti`, its login, or its user's cutoff? */
   isAccessRevoked(ref: AccessTokenRef): Promise<boolean>;
   revokeAccessToken(userId: string, jti: string, untilMs: number): Promise<void>;
-  /** A new login: its refresh family, whose one valid refresh token is `refreshJti`. */
-  startLogin(userId: string, loginId: string, refreshJti: string, untilMs: number): Promise<void>;
   /**
-   * Atomic compare-and-set: if `presentedJti` is the family's current token it becomes
-   * `nextJti` (`rotated`); if it was already spent the whole family ends (`reused`); if the
-   * family is gone (`unknown`) nothing changes. Of two concurrent calls with one token, at
-   * most one sees `rotated`.
+   * A new login: its refresh family, whose one valid refresh token is `refreshJti`, kept until
+   * `untilMs` (moved by each rotation) and refreshable only before `absoluteUntilMs` (fixed).
+   * Bounded: beyond the store's per-user cap the user's least recently used family ends.
+   */
+  startLogin(
+    userId: string,
+    loginId: string,
+    refreshJti: string,
+    untilMs: number,
+    absoluteUntilMs: number,
+  ): Promise<void>;
+  /**
+   * Atomic compare-and-set: if the family has reached its absolute deadline it ends
+   * (`expired`); else if `presentedJti` is the family's current token it becomes `nextJti`
+   * (`rotated`); if it was already spent the whole family ends (`reused`); if the family is
+   * gone (`unknown`) nothing changes. Of two concurrent calls with one token, at most one
+   * sees `rotated`.
    */
   rotateRefresh(
     userId: string,

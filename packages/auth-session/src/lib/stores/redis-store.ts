@@ -12,6 +12,7 @@ import {
   type StoredSession,
   WrittenSessions,
 } from './managed-store.js';
+import { MAX_SESSIONS_PER_USER } from './memory-store.js';
 import { ConnectRedisClient, countKeys, redisCommand } from './redis-commands.js';
 import { RedisUserIndex } from './redis-user-index.js';
 
@@ -49,6 +50,9 @@ class RecordSerializer {
  *   of the idle window has passed since the recorded activity, so a typical request costs
  *   one `GET`, and a refresh costs one `SET … XX` (the `XX` never re-creates a session that
  *   was destroyed while the request ran).
+ * - `set` of a new login also ends the user's oldest sessions beyond `maxSessionsPerUser`
+ *   (the per-user index answers them): their records are deleted, then their ids leave the
+ *   index. One account's logins never touch another user's sessions.
  */
 export class RedisSessionStore extends RedisStore implements SessionStoreExtras {
   readonly kind = 'redis';
@@ -62,6 +66,7 @@ export class RedisSessionStore extends RedisStore implements SessionStoreExtras 
     private readonly clock: () => number,
     keyPrefix: string,
     cookieSecure: boolean,
+    private readonly maxSessionsPerUser: number = MAX_SESSIONS_PER_USER,
   ) {
     super({
       client: new ConnectRedisClient(connection),
@@ -74,6 +79,9 @@ export class RedisSessionStore extends RedisStore implements SessionStoreExtras 
       },
     });
     this.index = new RedisUserIndex(connection, keyPrefix);
+    if (!Number.isSafeInteger(maxSessionsPerUser) || maxSessionsPerUser < 1) {
+      throw new RangeError(`maxSessionsPerUser must be a positive integer, got ${maxSessionsPerUser}`);
+    }
   }
 
   override async set(sid: string, sess: SessionData, callback?: StoreCallback): Promise<void> {
@@ -82,8 +90,23 @@ export class RedisSessionStore extends RedisStore implements SessionStoreExtras 
       if (record === null) throw new TypeError('refusing to store a session without a login record');
       const serialized = serializeRecord(record);
       if (!this.written.isUnchanged(sess, serialized)) {
-        await this.index.add(record.userId, sid, this.lifetime.absoluteDeadline(record), this.clock());
+        const evicted = await this.index.add(
+          record.userId,
+          sid,
+          this.lifetime.absoluteDeadline(record),
+          this.clock(),
+          this.maxSessionsPerUser,
+        );
         await super.set(sid, sess);
+        if (evicted.length > 0) {
+          await Promise.all(evicted.map((id) => this.sessionCommand(id, 'DEL')));
+          await this.index.remove(record.userId, evicted);
+        }
+        // A concurrent login of the same user may have evicted this id between the index write
+        // and the record write (its DEL then found nothing): end it here, so the user never
+        // keeps more than the cap, nor a session missing from the index. One ZSCORE per write
+        // of a session record (logins), never on a request that only reads it.
+        if (!(await this.index.contains(record.userId, sid))) await this.sessionCommand(sid, 'DEL');
         this.written.remember(sess, serialized);
       }
     } catch (error) {
