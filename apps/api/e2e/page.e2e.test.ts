@@ -515,16 +515,12 @@ describe('the page module alone', () => {
     });
     expect({ ...settings, strategies: undefined }).toEqual({
       strategies: undefined,
-      session: { idleSeconds: 1800, absoluteSeconds: 43_200, cookieName: 'sid' },
-      token: { ttlSeconds: 3600 },
-      jwt: { ttlSeconds: 1800, refreshTtlSeconds: 1_209_600 },
       demoMode: false,
       inspection: true,
       benchmarks: true,
     });
     expect(await (await fetch(`${production.baseUrl}/demo/settings`)).json()).toEqual(
       expect.objectContaining({
-        session: expect.objectContaining({ cookieName: '__Host-sid' }),
         strategies: expect.objectContaining({
           session: expect.objectContaining({ credential: { format: 'cookie', cookieName: '__Host-sid' } }),
         }),
