@@ -17,6 +17,8 @@ import {
   type AuthStrategy,
   CLOCK,
   type CredentialRequest,
+  defineStrategy,
+  type PageDescription,
   type Principal,
   StrategyRegistry,
   StrategyResolver,
@@ -30,8 +32,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { normalizeResults } from '../public/assets/charts.js';
-import { decodeJwt, decodeSignedToken, formatRemaining, tamper } from '../public/assets/credentials.js';
-import { APP_CONFIG, type AppConfig, loadConfig } from '../src/config/config.js';
+import {
+  decodeJwt,
+  decodeSignedToken,
+  formatRemaining,
+  splitSegments,
+  tamper,
+} from '../public/assets/credentials.js';
+import { APP_CONFIG, type AppConfig, type ConfiguredStrategy, loadConfig } from '../src/config/config.js';
 import { ProblemFilter } from '../src/http/problem.filter.js';
 import { BenchmarkResults } from '../src/page/benchmark-results.js';
 import { PageModule } from '../src/page/page.module.js';
@@ -148,6 +156,26 @@ describe('the page’s credential decoding (public/assets/credentials.js)', () =
       const differing = [...token].filter((char, index) => flipped.value[index] !== char);
       expect(differing).toHaveLength(1);
     }
+  });
+
+  it('splits a `segments` credential on its separator, naming each part, and says when it does not fit', () => {
+    const anatomy = {
+      separator: '~',
+      segments: [
+        { name: 'id', meaning: 'the look-up key' },
+        { name: 'secret', meaning: 'compared in constant time' },
+      ],
+    };
+    expect(splitSegments('k7~s3cr3t', anatomy)).toEqual({
+      ok: true,
+      separator: '~',
+      parts: [
+        { text: 'k7', name: 'id', meaning: 'the look-up key' },
+        { text: 's3cr3t', name: 'secret', meaning: 'compared in constant time' },
+      ],
+    });
+    expect(splitSegments('k7~s~t', anatomy)).toEqual({ ok: false, error: 'expected 2 segments, found 3' });
+    expect(tamper('k7~s3cr3t', '~').index).toBeGreaterThan('k7~'.length);
   });
 
   it('formats remaining lifetimes', () => {
@@ -290,6 +318,70 @@ class FakeSessionStrategy implements AuthStrategy {
   }
 }
 
+/** A bearer strategy nothing in the page knows: an opaque `<id>.<secret>` token. */
+class FakeOpaqueStrategy implements AuthStrategy {
+  readonly name = 'opaque';
+  readonly transport = 'bearer' as const;
+
+  traits(): StrategyTraits {
+    return { ...TRAITS, serverStatePerLogin: 'hashed secret' };
+  }
+
+  async issue(): Promise<Readonly<Record<string, unknown>>> {
+    return {};
+  }
+
+  credentialOf(): string | undefined {
+    return undefined;
+  }
+
+  async verify(): Promise<Principal> {
+    throw new AuthError('invalid_signature');
+  }
+
+  async revoke(): Promise<void> {}
+  async revokeAll(): Promise<void> {}
+  async storeHealth(): Promise<Readonly<Record<string, 'up'>>> {
+    return {};
+  }
+  async serverState(): Promise<null> {
+    return null;
+  }
+}
+
+const OPAQUE_PAGE: PageDescription = {
+  title: 'Opaque token',
+  summary: 'A random id and secret; the server keeps only a hash of the secret.',
+  store: 'One hashed secret per login.',
+  lifetimeSeconds: 600,
+  otherLifetimes: { absolute: 3600 },
+  credential: {
+    format: 'segments',
+    separator: '.',
+    segments: [
+      { name: 'token id', meaning: 'names the server’s record' },
+      { name: 'secret', meaning: 'compared with the stored hash' },
+    ],
+  },
+  actions: [],
+};
+
+/** Its descriptor, as a strategy package would export it: the page learns everything from it. */
+const OPAQUE: ConfiguredStrategy = {
+  descriptor: defineStrategy({
+    name: 'opaque',
+    transport: 'bearer',
+    variables: [],
+    secretVariables: [],
+    parseSettings: () => ({}),
+    secretsInUse: () => [],
+    create: () => ({ strategy: new FakeOpaqueStrategy() }),
+    loginResponseSchema: {},
+    describeForPage: () => OPAQUE_PAGE,
+  }),
+  settings: {},
+};
+
 @Module({})
 class FakeCoreModule {
   /** What the app module provides globally, with a fake strategy and a fixed clock. */
@@ -313,10 +405,16 @@ class FakeCoreModule {
 async function startPageOnlyApp(
   env: Readonly<Record<string, string>>,
   resultsFile: URL,
+  extra: readonly { readonly configured: ConfiguredStrategy; readonly strategy: AuthStrategy }[] = [],
 ): Promise<{ app: NestExpressApplication; baseUrl: string }> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: ':memory:', ...env });
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: ':memory:', ...env });
+  const config: AppConfig = {
+    ...loaded,
+    strategies: [...loaded.strategies, ...extra.map(({ configured }) => configured)],
+  };
+  const strategies = [new FakeSessionStrategy(), ...extra.map(({ strategy }) => strategy)];
   const moduleRef = await Test.createTestingModule({
-    imports: [FakeCoreModule.forRoot(config, [new FakeSessionStrategy()]), PageModule],
+    imports: [FakeCoreModule.forRoot(config, strategies), PageModule],
     controllers: [StrategiesController],
     providers: [
       { provide: APP_FILTER, useClass: ProblemFilter },
@@ -515,16 +613,12 @@ describe('the page module alone', () => {
     });
     expect({ ...settings, strategies: undefined }).toEqual({
       strategies: undefined,
-      session: { idleSeconds: 1800, absoluteSeconds: 43_200, cookieName: 'sid' },
-      token: { ttlSeconds: 3600 },
-      jwt: { ttlSeconds: 1800, refreshTtlSeconds: 1_209_600 },
       demoMode: false,
       inspection: true,
       benchmarks: true,
     });
     expect(await (await fetch(`${production.baseUrl}/demo/settings`)).json()).toEqual(
       expect.objectContaining({
-        session: expect.objectContaining({ cookieName: '__Host-sid' }),
         strategies: expect.objectContaining({
           session: expect.objectContaining({ credential: { format: 'cookie', cookieName: '__Host-sid' } }),
         }),
@@ -546,7 +640,9 @@ describe('the page module alone', () => {
     scratch = mkdtempSync(join(tmpdir(), 'authbench-page-'));
     const resultsFile = pathToFileURL(join(scratch, 'latest.json'));
     writeFileSync(resultsFile, JSON.stringify(RESULTS_FIXTURE));
-    dev = await startPageOnlyApp({ NODE_ENV: 'test' }, resultsFile);
+    dev = await startPageOnlyApp({ NODE_ENV: 'test' }, resultsFile, [
+      { configured: OPAQUE, strategy: new FakeOpaqueStrategy() },
+    ]);
     browser = await launchChromium();
     page = await browser.newPage();
     watch = await watchPage(page, dev.baseUrl);
@@ -587,6 +683,31 @@ describe('the page module alone', () => {
     const column = page.locator('article[data-strategy="session"]');
     expect(await column.getByRole('heading', { level: 3 }).textContent()).toContain('Server-side session');
     expect(await column.locator('[data-role="traits"]').textContent()).toContain('session record');
+  });
+
+  it('renders a strategy it has no code for from its description: `segments` parts by name', async () => {
+    const column = page.locator('article[data-strategy="opaque"]');
+    expect(await column.getByRole('heading', { level: 3 }).textContent()).toContain('Opaque token');
+    expect(await column.getByRole('button', { name: 'Refresh' }).count()).toBe(0);
+    // This app mounts no login routes: the login answer is the strategy's, as its package would send it.
+    await page.route(`${dev.baseUrl}/opaque/login`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', json: { token: 'k7Qx2.s3cr3tPart' } }),
+    );
+    try {
+      await column.getByRole('button', { name: 'Log in', exact: true }).click();
+      await page.locator('article[data-strategy="opaque"]:not([aria-busy])').waitFor();
+    } finally {
+      await page.unroute(`${dev.baseUrl}/opaque/login`);
+    }
+    const segments = column.locator('[data-role="credential"] [data-role="segments"]');
+    expect(await segments.locator('.legend li').allTextContents()).toEqual(['token id', 'secret']);
+    const rows = segments.locator('table.fields tbody tr');
+    expect(await rows.nth(0).locator('th').textContent()).toBe('token id');
+    expect(await rows.nth(0).locator('td.value').textContent()).toBe('k7Qx2');
+    expect(await rows.nth(0).locator('td.meaning').textContent()).toBe('names the server’s record');
+    expect(await rows.nth(1).locator('th').textContent()).toBe('secret');
+    expect(await rows.nth(1).locator('td.value').textContent()).toBe('s3cr3tPart');
+    expect(await column.locator('[data-role="other-lifetime"][data-lifetime="absolute"]').count()).toBe(1);
   });
 
   it('enforces its CSP: an injected inline script is blocked and reported', async () => {

@@ -11,41 +11,37 @@ import {
   JWT_CLAIMS,
   JWT_HEADER_FIELDS,
   SIGNED_TOKEN_FIELDS,
+  splitSegments,
   tamper,
 } from './credentials.js';
 import { h, replaceChildren, uid } from './dom.js';
 
-/** Words for the strategies this API ships; any other mounted strategy gets a generic column. */
-const PROFILES = {
-  session: {
-    title: 'Server-side session',
-    summary:
-      'A signed cookie carries only a random session id; the server looks the record up on every request.',
-    store:
-      'One record per login in the session store (shown above). Logging out deletes it, so the cookie dies at once — at the price of a look-up on every request.',
-  },
-  token: {
-    title: 'Signed token (itsdangerous)',
-    summary:
-      'A URL-safe timed token: JSON payload, timestamp and an HMAC, sent as a Bearer token. Byte-compatible with Python’s itsdangerous.',
-    store:
-      'Nothing per login. The token names the user’s token version (one look-up); logging out puts its jti on a denylist until it would have expired anyway, and logout-all bumps the version.',
-  },
-  jwt: {
-    title: 'JWT',
-    summary:
-      'A JSON Web Token: signed claims (who, issued, expires) any holder can read, plus a refresh token to get a new one.',
-    store:
-      'Nothing per login to verify a token: signature and exp suffice. With the denylist on, logout records the jti (and logout-all a cut-off time) until exp; refresh tokens are tracked per login family.',
-  },
-};
-
 const PROBE_INTERVAL_MS = 2000;
 
+const SHORT_LIFETIMES_HINT =
+  'start the API with each strategy’s lifetime variable (…_TTL) set to a few seconds';
+
+/** What a column shows when the settings say nothing about its strategy. */
+function describedOrPlain(name) {
+  const described = settings.strategies[name];
+  const page = described && typeof described === 'object' ? described : {};
+  return {
+    title: typeof page.title === 'string' ? page.title : name,
+    summary: typeof page.summary === 'string' ? page.summary : '',
+    store: typeof page.store === 'string' ? page.store : '',
+    lifetimeSeconds: Number.isFinite(page.lifetimeSeconds) ? page.lifetimeSeconds : null,
+    otherLifetimes:
+      page.otherLifetimes && typeof page.otherLifetimes === 'object'
+        ? Object.entries(page.otherLifetimes).filter(([, seconds]) => Number.isFinite(seconds))
+        : [],
+    credential: page.credential && typeof page.credential === 'object' ? page.credential : { format: null },
+    actions: Array.isArray(page.actions) ? page.actions : [],
+  };
+}
+
+/** `GET /demo/settings`: `strategies` holds each mounted strategy's own description. */
 const settings = {
-  session: { idleSeconds: null, absoluteSeconds: null, cookieName: 'sid' },
-  token: { ttlSeconds: null },
-  jwt: { ttlSeconds: null, refreshTtlSeconds: null },
+  strategies: {},
   demoMode: false,
   inspection: false,
   benchmarks: false,
@@ -163,10 +159,10 @@ function fieldsTable(caption, rows) {
 }
 
 /** The token coloured by segment, and its legend: one list of [text, class, name] drives both. */
-function segmentedToken(parts, label) {
+function segmentedToken(parts, label, separator = '.') {
   const children = [];
   parts.forEach(([text, className], index) => {
-    if (index > 0) children.push(h('span', { class: 'seg-dot', text: '.' }));
+    if (index > 0) children.push(h('span', { class: 'seg-dot', text: separator }));
     children.push(h('span', { class: className, text }));
   });
   return [
@@ -177,6 +173,28 @@ function segmentedToken(parts, label) {
       parts.map(([, className, name]) => h('li', { class: className, text: name })),
     ),
   ];
+}
+
+const SEGMENT_CLASSES = ['seg-header', 'seg-payload', 'seg-timestamp'];
+
+/** A credential the strategy describes as parts on a separator: each part named and explained. */
+function segmentsParts(value, anatomy) {
+  const split = splitSegments(value, anatomy);
+  if (!split.ok) return h('p', { text: `Not the form this strategy describes (${split.error}).` });
+  const last = split.parts.length - 1;
+  const classOf = (index) =>
+    index === last && index > 0 ? 'seg-signature' : SEGMENT_CLASSES[index % SEGMENT_CLASSES.length];
+  return h('div', { 'data-role': 'segments' }, [
+    ...segmentedToken(
+      split.parts.map(({ text, name }, index) => [text, classOf(index), name]),
+      `the token: ${split.parts.map(({ name }) => name).join(', ')}`,
+      split.separator,
+    ),
+    fieldsTable(
+      'token segments',
+      split.parts.map(({ name, text, meaning }) => [name, text, meaning]),
+    ),
+  ]);
 }
 
 function withFlippedCharacter(value, index) {
@@ -210,7 +228,8 @@ class StrategyColumn {
     this.prefix = String(description.prefix ?? `/${this.name}`);
     this.traits = description.traits ?? {};
     this.bearer = this.traits.transport === 'bearer';
-    this.profile = PROFILES[this.name] ?? { title: this.name, summary: '', store: '' };
+    /** Words, lifetimes and credential anatomy, from the strategy's own descriptor. */
+    this.described = describedOrPlain(this.name);
     /** bearer: { value, refreshToken, spentRefreshToken, receivedAt, lifetimeMs, state } */
     this.credential = null;
     this.sessionView = null;
@@ -261,7 +280,7 @@ class StrategyColumn {
       action('Call protected', () => this.callProtected(), 'protected'),
       action('Log out', () => this.logout(), 'logout'),
       action('Log out everywhere', () => this.logoutAll(), 'logout-all'),
-      this.name === 'jwt' ? action('Refresh', () => this.refresh(), 'refresh') : null,
+      this.described.actions.includes('refresh') ? action('Refresh', () => this.refresh(), 'refresh') : null,
       action('Tamper', () => this.tamper(), 'tamper'),
       this.waitButton,
     ];
@@ -271,15 +290,19 @@ class StrategyColumn {
       h(
         'h3',
         { id: titleId },
-        this.profile.title,
+        this.described.title,
         h('span', { class: 'sr-only', text: ` (${this.prefix})` }),
       ),
-      h('p', { class: 'summary' }, h('code', { text: this.prefix }), ' — ', this.profile.summary),
-      h('div', { class: 'actions', role: 'group', 'aria-label': `${this.profile.title}: actions` }, actions),
+      h('p', { class: 'summary' }, h('code', { text: this.prefix }), ' — ', this.described.summary),
+      h(
+        'div',
+        { class: 'actions', role: 'group', 'aria-label': `${this.described.title}: actions` },
+        actions,
+      ),
       this.refs.waitStatus,
       h(
         'section',
-        { class: 'result', 'aria-label': `${this.profile.title}: last response`, 'aria-live': 'polite' },
+        { class: 'result', 'aria-label': `${this.described.title}: last response`, 'aria-live': 'polite' },
         this.refs.request,
         h('p', { class: 'line' }, this.refs.status, this.refs.latency),
         this.refs.reason,
@@ -387,7 +410,7 @@ class StrategyColumn {
           state: 'active',
         };
       } else if (!this.bearer) {
-        this.credential = { state: 'active' };
+        this.credential = { state: 'active', receivedAt: Date.now() };
       }
       this.renderCredential();
     }
@@ -471,7 +494,11 @@ class StrategyColumn {
         this.note('Log in first: there is no token to tamper with.');
         return;
       }
-      const flipped = tamper(this.credential.value);
+      const { credential } = this.described;
+      const flipped = tamper(
+        this.credential.value,
+        credential.format === 'segments' ? credential.separator : '.',
+      );
       this.tampered = flipped;
       const result = await this.request('GET', `${this.prefix}/protected`, { bearer: flipped.value });
       this.show(
@@ -484,7 +511,7 @@ class StrategyColumn {
     // The session cookie is HttpOnly: this page cannot read it, so it cannot flip one of its
     // characters. It plants a look-alike with a made-up id and signature instead, scoped to
     // the protected path so the browser sends it before the real one, then removes it.
-    const name = settings.session.cookieName;
+    const name = this.cookieName();
     if (name.startsWith('__Host-')) {
       this.note(
         `The cookie is ${name}: the __Host- prefix forbids any other Path, so a page cannot plant a look-alike. That is the prefix doing its job.`,
@@ -528,8 +555,9 @@ class StrategyColumn {
     if (view === 'refused') return 'refused';
     if (view && Number.isFinite(view.expiresAt) && Number.isFinite(view.now))
       return Date.now() + (view.expiresAt - view.now);
-    if (this.lastSessionUse !== null && Number.isFinite(settings.session.idleSeconds)) {
-      return this.lastSessionUse + settings.session.idleSeconds * 1000;
+    const idleSeconds = this.described.lifetimeSeconds;
+    if (this.lastSessionUse !== null && idleSeconds !== null) {
+      return this.lastSessionUse + idleSeconds * 1000;
     }
     return null;
   }
@@ -565,7 +593,7 @@ class StrategyColumn {
         ? 'Waiting for the credential to expire; checking every few seconds.'
         : `Waiting: the credential should expire in ${formatRemaining(deadline - Date.now())}.${
             deadline - Date.now() > 120_000
-              ? ' That is long: start the API with SESSION_TTL=5 TOKEN_TTL=5 JWT_TTL=5 to watch it happen.'
+              ? ` That is long: ${SHORT_LIFETIMES_HINT} to watch it happen.`
               : ''
           }`,
     );
@@ -617,8 +645,8 @@ class StrategyColumn {
 
   lifetimeMs(body) {
     if (typeof body.expiresIn === 'number' && Number.isFinite(body.expiresIn)) return body.expiresIn * 1000;
-    const ttl = this.name === 'jwt' ? settings.jwt.ttlSeconds : settings.token.ttlSeconds;
-    return Number.isFinite(ttl) ? ttl * 1000 : null;
+    const seconds = this.described.lifetimeSeconds;
+    return seconds === null ? null : seconds * 1000;
   }
 
   // ---- server state
@@ -633,7 +661,8 @@ class StrategyColumn {
 
   /** The caller's own session record (`GET /demo/session-record`), or 'refused' without one. */
   async inspectSession() {
-    if (!settings.inspection || this.name !== 'session') return null;
+    // The inspection endpoint reads the caller's session cookie: only a cookie column asks.
+    if (!settings.inspection || this.described.credential.format !== 'cookie') return null;
     const result = await call('GET', '/demo/session-record');
     this.sessionResult = result;
     this.sessionView = result.ok ? result.body : null;
@@ -668,7 +697,8 @@ class StrategyColumn {
     if (Number.isFinite(c.lifetimeMs)) {
       parts.push(h('p', { class: 'state' }, 'Remaining lifetime: ', countdown(c.receivedAt + c.lifetimeMs)));
     }
-    parts.push(this.name === 'jwt' ? this.jwtParts(c) : this.signedTokenParts(c));
+    parts.push(...this.otherLifetimeCountdowns(c.receivedAt));
+    parts.push(this.tokenParts(c), ...this.refreshTokenParts(c));
     if (this.tampered?.value) {
       parts.push(
         h('h5', { text: 'Tampered copy (sent by “Tamper”)' }),
@@ -680,6 +710,66 @@ class StrategyColumn {
       );
     }
     replaceChildren(target, parts);
+  }
+
+  /** The token taken apart as its strategy describes it: a decoder the page ships, or segments. */
+  tokenParts(c) {
+    const { credential } = this.described;
+    if (credential.format === 'jwt') return this.jwtParts(c);
+    if (credential.format === 'itsdangerous') return this.signedTokenParts(c);
+    if (credential.format === 'segments') return segmentsParts(c.value, credential);
+    return h('div', {}, [
+      h('p', { class: 'token-text', text: c.value }),
+      h('p', { text: 'Opaque to this page: the strategy does not describe how it is built.' }),
+    ]);
+  }
+
+  /** Countdowns for the further lifetimes the strategy names (absolute, refresh…), from login. */
+  otherLifetimeCountdowns(since) {
+    return this.described.otherLifetimes.map(([name, seconds]) =>
+      h(
+        'p',
+        { class: 'state', 'data-role': 'other-lifetime', 'data-lifetime': name },
+        `${name} lifetime (${seconds} s): `,
+        countdown(since + seconds * 1000),
+      ),
+    );
+  }
+
+  /** The refresh token (when the login returned one) and, once one is spent, its replay. */
+  refreshTokenParts(c) {
+    const nodes = [];
+    if (c.refreshToken) {
+      const refresh = this.described.credential.format === 'jwt' ? decodeJwt(c.refreshToken) : { ok: false };
+      nodes.push(
+        h(
+          'details',
+          { 'data-role': 'refresh-token' },
+          h('summary', { text: 'The refresh token' }),
+          h('p', { class: 'token-text', text: c.refreshToken }),
+          refresh.ok
+            ? fieldsTable('refresh token claims', claimRows(refresh.claims, JWT_CLAIMS, null))
+            : h('p', { text: 'Opaque to this page.' }),
+          h('p', {
+            text: `Sent only to ${this.prefix}/refresh, never as an access token. Each use spends it and returns a new pair; a spent one presented again revokes the whole login family.`,
+          }),
+        ),
+      );
+    }
+    if (c.spentRefreshToken) {
+      nodes.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-action': 'replay-refresh',
+            on: { click: () => this.run(() => this.replaySpentRefresh()) },
+          },
+          'Replay the spent refresh token',
+        ),
+      );
+    }
+    return nodes;
   }
 
   jwtParts(c) {
@@ -710,36 +800,6 @@ class StrategyColumn {
         text: `${decoded.signatureBytes} bytes of ${alg} over “header.payload”. Only the server can check it (this page has no key); any change to header or payload breaks it.`,
       }),
     ];
-    if (c.refreshToken) {
-      const refresh = decodeJwt(c.refreshToken);
-      nodes.push(
-        h(
-          'details',
-          { 'data-role': 'refresh-token' },
-          h('summary', { text: 'The refresh token' }),
-          h('p', { class: 'token-text', text: c.refreshToken }),
-          refresh.ok
-            ? fieldsTable('refresh token claims', claimRows(refresh.claims, JWT_CLAIMS, null))
-            : h('p', { text: 'Opaque to this page.' }),
-          h('p', {
-            text: 'Sent only to /jwt/refresh, never as an access token. Each use spends it and returns a new pair; a spent one presented again revokes the whole login family.',
-          }),
-        ),
-      );
-    }
-    if (c.spentRefreshToken) {
-      nodes.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            'data-action': 'replay-refresh',
-            on: { click: () => this.run(() => this.replaySpentRefresh()) },
-          },
-          'Replay the spent refresh token',
-        ),
-      );
-    }
     return h('div', {}, nodes);
   }
 
@@ -772,21 +832,29 @@ class StrategyColumn {
         ],
         [
           'expires',
-          Number.isFinite(c.lifetimeMs) ? isoOf(issuedMs + c.lifetimeMs) : 'timestamp + TOKEN_TTL',
-          'there is no expiry inside: the server refuses it once its age exceeds TOKEN_TTL',
+          Number.isFinite(c.lifetimeMs) ? isoOf(issuedMs + c.lifetimeMs) : 'timestamp + its lifetime',
+          'there is no expiry inside: the server refuses it once its age exceeds the configured lifetime',
           Number.isFinite(c.lifetimeMs) ? countdown(c.receivedAt + c.lifetimeMs) : null,
         ],
       ]),
       h('h5', { text: 'Signature' }),
       h('p', {
-        text: `${decoded.signatureBytes} bytes: ${decoded.digest} of “payload.timestamp”, keyed by a key derived from TOKEN_SECRET and the salt. Only the server can check it.`,
+        text: `${decoded.signatureBytes} bytes: ${decoded.digest} of “payload.timestamp”, keyed by a key derived from the server’s secret and the salt. Only the server can check it.`,
       }),
     ];
     return h('div', {}, nodes);
   }
 
+  /** The cookie's name, as the strategy describes its credential. */
+  cookieName() {
+    const { credential } = this.described;
+    return credential.format === 'cookie' && typeof credential.cookieName === 'string'
+      ? credential.cookieName
+      : 'sid';
+  }
+
   sessionCredential() {
-    const name = settings.session.cookieName;
+    const name = this.cookieName();
     const visible = document.cookie;
     const nodes = [
       this.credential
@@ -796,6 +864,7 @@ class StrategyColumn {
             text: `State: ${this.credential.state}.`,
           })
         : h('p', { class: 'state', text: 'No session yet: log in.' }),
+      ...(this.credential ? this.otherLifetimeCountdowns(this.credential.receivedAt) : []),
       h(
         'p',
         {},
@@ -810,7 +879,7 @@ class StrategyColumn {
         '. That is the point: a script injected into the page could not steal it (though it could still use it).',
       ),
       h('p', {
-        text: 'Its value has the form s:<session id>.<signature>: a random id naming a record on the server, and an HMAC-SHA256 of it with SESSION_SECRET so that nobody can guess another id. It holds no user data.',
+        text: 'Its value has the form s:<session id>.<signature>: a random id naming a record on the server, and an HMAC-SHA256 of it with the server’s secret so that nobody can guess another id. It holds no user data.',
       }),
     ];
     if (this.tampered?.forged) {
@@ -940,7 +1009,7 @@ class StrategyColumn {
                 : '—',
         }),
       ),
-      h('p', { text: this.profile.store }),
+      h('p', { text: this.described.store }),
     ];
     if (t.revocation === 'until-expiry') {
       nodes.push(
@@ -969,17 +1038,18 @@ class StrategyColumn {
 async function loadSettings() {
   const result = await call('GET', '/demo/settings');
   if (!result.ok || !result.body || typeof result.body !== 'object') return;
-  Object.assign(settings.session, result.body.session ?? {});
-  Object.assign(settings.token, result.body.token ?? {});
-  Object.assign(settings.jwt, result.body.jwt ?? {});
+  const { strategies } = result.body;
+  settings.strategies = strategies && typeof strategies === 'object' ? strategies : {};
   settings.demoMode = result.body.demoMode === true;
   settings.inspection = result.body.inspection === true;
   settings.benchmarks = result.body.benchmarks === true;
   const note = document.getElementById('mode-note');
-  const ttls = `session ${settings.session.idleSeconds} s idle, token ${settings.token.ttlSeconds} s, JWT ${settings.jwt.ttlSeconds} s`;
+  const ttls = Object.entries(settings.strategies)
+    .map(([name, page]) => `${name} ${page?.lifetimeSeconds ?? '?'} s`)
+    .join(', ');
   note.textContent = settings.demoMode
     ? `Short-TTL demo mode (${ttls}): press “Wait for expiry” to watch each credential die.`
-    : `Lifetimes: ${ttls}. To watch credentials expire, start the API with SESSION_TTL=5 TOKEN_TTL=5 JWT_TTL=5.`;
+    : `Lifetimes: ${ttls}. To watch credentials expire, ${SHORT_LIFETIMES_HINT}.`;
 }
 
 async function start() {

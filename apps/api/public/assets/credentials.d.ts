@@ -27,7 +27,23 @@ export type DecodedSignedToken =
   | { readonly ok: false; readonly error: string; readonly segments: string[] };
 export function decodeSignedToken(token: string): DecodedSignedToken;
 
-export function tamper(credential: string): { value: string; index: number; from: string; to: string };
+export interface SegmentAnatomy {
+  readonly separator: string;
+  readonly segments: readonly { readonly name: string; readonly meaning: string }[];
+}
+export type SplitSegments =
+  | {
+      readonly ok: true;
+      readonly separator: string;
+      readonly parts: { readonly text: string; readonly name: string; readonly meaning: string }[];
+    }
+  | { readonly ok: false; readonly error: string };
+export function splitSegments(token: string, anatomy: SegmentAnatomy): SplitSegments;
+
+export function tamper(
+  credential: string,
+  separator?: string,
+): { value: string; index: number; from: string; to: string };
 export function formatRemaining(ms: number): string;
 export function isoOf(epochMs: number): string;
 

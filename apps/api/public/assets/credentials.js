@@ -85,15 +85,39 @@ export function decodeSignedToken(token) {
 }
 
 /**
+ * A credential a strategy describes as `segments`: split on its separator, each part paired
+ * with the name and meaning the description gives it (so a new format needs no page code).
+ * @returns {{ ok: true, separator: string, parts: { text: string, name: string, meaning: string }[] }
+ *         | { ok: false, error: string }}
+ */
+export function splitSegments(token, anatomy) {
+  const separator = typeof anatomy?.separator === 'string' ? anatomy.separator : '';
+  const described = Array.isArray(anatomy?.segments) ? anatomy.segments : [];
+  if (separator === '') return { ok: false, error: 'no separator described' };
+  const texts = String(token).split(separator);
+  if (texts.length !== described.length)
+    return { ok: false, error: `expected ${described.length} segments, found ${texts.length}` };
+  return {
+    ok: true,
+    separator,
+    parts: texts.map((text, index) => ({
+      text,
+      name: String(described[index]?.name ?? `part ${index + 1}`),
+      meaning: String(described[index]?.meaning ?? ''),
+    })),
+  };
+}
+
+/**
  * Flips one character in the middle of the last segment (the signature), keeping the
  * credential well-formed so the server has to check the signature to refuse it. The middle,
  * not the end: the last base64url character may carry padding bits a decoder ignores.
  * @returns {{ value: string, index: number, from: string, to: string }}
  */
-export function tamper(credential) {
+export function tamper(credential, separator = '.') {
   const value = String(credential);
-  const lastDot = value.lastIndexOf('.');
-  const start = lastDot + 1;
+  const lastSeparator = value.lastIndexOf(separator);
+  const start = lastSeparator === -1 ? 0 : lastSeparator + separator.length;
   const length = value.length - start;
   if (length < 2) throw new RangeError('nothing to tamper with');
   const index = start + Math.floor(length / 2);

@@ -7,21 +7,14 @@ import { NO_STORE } from './security-headers.js';
 import { SessionInspector, type SessionRecordView } from './session-inspection.js';
 
 /**
- * What the page needs to know about this configuration to explain it: lifetimes to count down
- * with (not secret: every login response reveals its own), the session cookie's name, and which
- * optional endpoints exist (so it asks only those, instead of collecting 404s).
+ * What the page needs to know about this configuration to explain it: each mounted strategy's
+ * description (words, lifetimes to count down with — not secret: every login response reveals
+ * its own — and the credential's anatomy), and which optional endpoints exist (so it asks only
+ * those, instead of collecting 404s).
  */
 export interface PageSettingsView {
   /** Each mounted strategy, as its descriptor explains it (CONTRACT: `AUTH_STRATEGIES` order). */
   readonly strategies: Readonly<Record<string, PageDescription>>;
-  /** Transitional, for the page script until it reads `strategies`. */
-  readonly session: {
-    readonly idleSeconds: number | null;
-    readonly absoluteSeconds: number | null;
-    readonly cookieName: string;
-  };
-  readonly token: { readonly ttlSeconds: number | null };
-  readonly jwt: { readonly ttlSeconds: number | null; readonly refreshTtlSeconds: number | null };
   /** Every mounted strategy's lifetime is a minute or less: the "wait for expiry" demo mode. */
   readonly demoMode: boolean;
   /** `GET /demo/session-record` exists (outside production, with `session` mounted). */
@@ -71,20 +64,8 @@ export class DemoController {
         descriptor.describeForPage(settings, this.config.app),
       ]),
     );
-    const session = strategies.session;
-    const cookie = session?.credential.format === 'cookie' ? session.credential.cookieName : 'sid';
     return {
       strategies,
-      session: {
-        idleSeconds: session?.lifetimeSeconds ?? null,
-        absoluteSeconds: session?.otherLifetimes.absolute ?? null,
-        cookieName: cookie,
-      },
-      token: { ttlSeconds: strategies.token?.lifetimeSeconds ?? null },
-      jwt: {
-        ttlSeconds: strategies.jwt?.lifetimeSeconds ?? null,
-        refreshTtlSeconds: strategies.jwt?.otherLifetimes.refresh ?? null,
-      },
       demoMode: Object.values(strategies).every(
         ({ lifetimeSeconds }) => lifetimeSeconds <= DEMO_MODE_MAX_SECONDS,
       ),
