@@ -36,20 +36,23 @@ return 1
 
 const HEALTH_PROBE_ID = 'health:probe';
 
-function fields(reply: RedisReply): Map<string, string> {
-  const map = new Map<string, string>();
-  if (!Array.isArray(reply)) throw new TypeError('opaque token store: unexpected HGETALL reply');
-  for (let i = 0; i + 1 < reply.length; i += 2) {
-    const name: unknown = reply[i];
-    const value: unknown = reply[i + 1];
-    if (typeof name === 'string' && typeof value === 'string') map.set(name, value);
+/** The record's fields, in the order `HMGET` is asked for them. */
+const FIELDS = ['uid', 'name', 'sha256', 'iat', 'exp', 'used'] as const;
+
+/**
+ * `HMGET` rather than `HGETALL`: its reply is a plain array on every client and protocol
+ * (node-redis turns an `HGETALL` reply into an object). A missing key reads as all `null`.
+ */
+function fields(reply: RedisReply): (string | null)[] {
+  if (!Array.isArray(reply) || reply.length !== FIELDS.length) {
+    throw new TypeError('opaque token store: unexpected HMGET reply');
   }
-  return map;
+  return reply.map((value: RedisReply) => (typeof value === 'string' ? value : null));
 }
 
-function wholeNumber(text: string | undefined): number {
+function wholeNumber(text: string | null | undefined): number {
   const value = Number(text);
-  if (text === undefined || !Number.isSafeInteger(value)) {
+  if (text === undefined || text === null || !Number.isSafeInteger(value)) {
     throw new TypeError('opaque token store: corrupt record');
   }
   return value;
@@ -110,15 +113,14 @@ export class RedisOpaqueTokenStore implements OpaqueTokenStore {
     }
   }
 
-  /** One HGETALL, from the primary (a replica could still serve a revoked token). */
+  /** One `HMGET`, from the primary (a replica could still serve a revoked token). */
   async find(id: string): Promise<OpaqueTokenRecord | null> {
     const key = this.recordKey(id);
-    const map = fields(await this.redis.command(key, ['HGETALL', key]));
-    if (map.size === 0) return null;
-    const userId = map.get('uid');
-    const username = map.get('name');
-    const secretHash = map.get('sha256');
-    if (userId === undefined || username === undefined || secretHash === undefined) {
+    const [userId, username, secretHash, issuedAt, expiresAt, lastUsedAt] = fields(
+      await this.redis.command(key, ['HMGET', key, ...FIELDS]),
+    );
+    if (userId === null && secretHash === null) return null;
+    if (userId == null || username == null || secretHash == null) {
       throw new TypeError('opaque token store: corrupt record');
     }
     return {
@@ -126,9 +128,9 @@ export class RedisOpaqueTokenStore implements OpaqueTokenStore {
       userId,
       username,
       secretHash,
-      issuedAt: wholeNumber(map.get('iat')),
-      expiresAt: wholeNumber(map.get('exp')),
-      lastUsedAt: wholeNumber(map.get('used')),
+      issuedAt: wholeNumber(issuedAt),
+      expiresAt: wholeNumber(expiresAt),
+      lastUsedAt: wholeNumber(lastUsedAt),
     };
   }
 
