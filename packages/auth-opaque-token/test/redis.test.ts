@@ -4,6 +4,8 @@ import {
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
+  startTestRedisCluster,
+  type TestRedisCluster,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -68,6 +70,19 @@ const available = requireProgramOrSkip(
     await expect(strategy.storeHealth()).resolves.toEqual({ 'opaque-tokens': 'up' });
   });
 
+  it('writes the last use at most once a minute per token', async () => {
+    const { strategy, clock, prefix } = fixture();
+    const token = await strategy.mint(ALICE);
+    const key = `${prefix}tok:{${token.split('.')[0]}}`;
+    const issuedAt = clock.ms;
+    clock.advance(10_000);
+    await strategy.verify(token);
+    await expect(redis.command(key, ['HGET', key, 'used'], true)).resolves.toBe(String(issuedAt));
+    clock.advance(60_000);
+    await strategy.verify(token);
+    await expect(redis.command(key, ['HGET', key, 'used'], true)).resolves.toBe(String(clock.ms));
+  });
+
   it('a logout in one process is seen by every process sharing Redis', async () => {
     const processA = fixture();
     const processB = setup({ redisPrefix: processA.prefix }, redis, processA.clock);
@@ -96,5 +111,28 @@ const available = requireProgramOrSkip(
     // and a fresh login works again.
     await expectRefusal(strategy.verify(token), 'revoked');
     await expect(strategy.verify(await strategy.mint(ALICE))).resolves.toMatchObject({ userId: ALICE.id });
+  });
+});
+
+(available ? describe : describe.skip)('opaque token, on a real Redis Cluster of three masters', () => {
+  let cluster: TestRedisCluster;
+  let redis: RedisConnection;
+  let fixtures = 0;
+
+  beforeAll(async () => {
+    cluster = await startTestRedisCluster();
+    redis = new RedisConnection(cluster.url, { commandTimeoutMs: 2_000 });
+    await redis.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await redis?.close();
+    await cluster?.stop();
+  });
+
+  // Records and user indexes land in different slots: no command may span two (CROSSSLOT).
+  strategyContract(() => {
+    fixtures += 1;
+    return setup({ maxRecordsPerUser: 3, redisPrefix: `cluster${fixtures}:opaque:` }, redis);
   });
 });
