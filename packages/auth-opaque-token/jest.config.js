@@ -1,0 +1,1 @@
+export { default } from '@authbench/jest-config';
