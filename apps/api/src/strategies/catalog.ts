@@ -1,5 +1,6 @@
 import type { AnyStrategyDescriptor, MountedStrategy } from '@authbench/auth-core';
 import { jwtStrategy } from '@authbench/auth-jwt';
+import { opaqueTokenStrategy } from '@authbench/auth-opaque-token';
 import { sessionStrategy } from '@authbench/auth-session';
 import { signedTokenStrategy } from '@authbench/auth-signed-token';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
@@ -15,6 +16,7 @@ export const CATALOG: readonly AnyStrategyDescriptor<AuthInfrastructure>[] = [
   sessionStrategy,
   signedTokenStrategy,
   jwtStrategy,
+  opaqueTokenStrategy,
 ];
 
 export const STRATEGY_NAMES: readonly string[] = CATALOG.map((descriptor) => descriptor.name);
