@@ -1,14 +1,30 @@
 // The contract suite (CONTRACT §2, STYLE #10): one suite, every strategy, mounted under its
 // own prefix and again as AUTH_DEFAULT at the root paths.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../src/config/config.js';
 import { ApiClient, type Credential, headersFor, tamper, uniqueUsername } from './support/client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Strategy = 'session' | 'token' | 'jwt';
-/** The strategies built so far; all three once every strategy package has landed. */
-const STRATEGIES: readonly Strategy[] = ['session', 'token', 'jwt'];
+/**
+ * Every strategy of the catalog, with what the suite must know of it from its descriptor
+ * alone: how its credential travels and how long a fresh one lives (default configuration).
+ */
+const DEFAULTS = loadConfig({ DATA_DIR: ':memory:' });
+const STRATEGIES = DEFAULTS.strategies.map(({ descriptor }) => descriptor.name);
+type Strategy = string;
+const DESCRIPTION = new Map(
+  DEFAULTS.strategies.map(({ descriptor, settings }) => [
+    descriptor.name,
+    { transport: descriptor.transport, page: descriptor.describeForPage(settings, DEFAULTS.app) },
+  ]),
+);
+const isCookie = (strategy: Strategy): boolean => DESCRIPTION.get(strategy)?.transport === 'cookie';
+const ttlOf = (strategy: Strategy): number => DESCRIPTION.get(strategy)?.page.lifetimeSeconds ?? Number.NaN;
+const cookieNameOf = (strategy: Strategy): string => {
+  const credential = DESCRIPTION.get(strategy)?.page.credential;
+  return credential?.format === 'cookie' ? credential.cookieName : 'sid';
+};
 const PASSWORD = 'correct horse battery';
-const TTL_SECONDS: Record<Strategy, number> = { session: 1800, token: 3600, jwt: 1800 };
 const BEARER_REALM = 'Bearer realm="authbench"';
 const BEARER_INVALID = 'Bearer realm="authbench", error="invalid_token"';
 
@@ -30,7 +46,7 @@ async function expectUnauthorized(
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const body = (await response.json()) as Record<string, unknown>;
   expect(body).toMatchObject({ status: 401, title: 'Unauthorized' });
-  if (strategy !== 'session') {
+  if (!isCookie(strategy)) {
     expect(response.headers.get('www-authenticate')).toBe(sentCredential ? BEARER_INVALID : BEARER_REALM);
   }
 }
@@ -71,15 +87,17 @@ describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf
 
   it('register → login → protected 200 → logout 204 → protected 401', async () => {
     const { user, credential, body } = await loggedIn('life');
-    if (strategy === 'session') {
+    if (isCookie(strategy)) {
       expect(body).toEqual({ user: { id: user.id, username: user.username } });
     } else {
       expect(body).toMatchObject({
         token: expect.any(String),
         tokenType: 'Bearer',
-        expiresIn: TTL_SECONDS[strategy],
+        expiresIn: ttlOf(strategy),
       });
-      if (strategy === 'jwt') expect(body.refreshToken).toEqual(expect.any(String));
+      if (DESCRIPTION.get(strategy)?.page.actions.includes('refresh')) {
+        expect(body.refreshToken).toEqual(expect.any(String));
+      }
     }
 
     const ok = await protectedWith(credential);
@@ -105,8 +123,7 @@ describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf
     ['huge', 'a'.repeat(9 * 1024)],
     ['non-ASCII', 'tökén.ßig'],
   ])('a malformed credential (%s) is 401', async (_name, value) => {
-    const credential: Credential =
-      strategy === 'session' ? { kind: 'cookie', value } : { kind: 'bearer', value };
+    const credential: Credential = isCookie(strategy) ? { kind: 'cookie', value } : { kind: 'bearer', value };
     await expectUnauthorized(await protectedWith(credential), strategy, true);
   });
 
@@ -118,7 +135,7 @@ describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf
 
   it('an expired credential is 401 (injected clock)', async () => {
     const { credential } = await loggedIn('expiry');
-    testApp.clock.advanceSeconds(TTL_SECONDS[strategy] + 5);
+    testApp.clock.advanceSeconds(ttlOf(strategy) + 5);
     await expectUnauthorized(await protectedWith(credential), strategy, true);
   });
 
@@ -199,7 +216,7 @@ describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf
 
   it('never accepts a credential from the query string', async () => {
     const { credential } = await loggedIn('query');
-    const name = strategy === 'session' ? 'sid' : 'access_token';
+    const name = isCookie(strategy) ? cookieNameOf(strategy) : 'access_token';
     const response = await api.get(`${prefix}/protected?${name}=${encodeURIComponent(credential.value)}`);
     expect(response.status).toBe(401);
   });
