@@ -117,7 +117,7 @@ describe('GET /strategies', () => {
       prefix: string;
       traits: Record<string, unknown>;
     }[];
-    expect(strategies.map((strategy) => strategy.name)).toEqual(['session', 'token', 'jwt']);
+    expect(strategies.map((strategy) => strategy.name)).toEqual(['session', 'token', 'jwt', 'opaque']);
     for (const strategy of strategies) {
       expect(strategy.prefix).toBe(`/${strategy.name}`);
       expect(strategy.traits).toEqual({

@@ -610,6 +610,10 @@ describe('the page module alone', () => {
         credential: { format: 'jwt' },
         actions: ['refresh'],
       }),
+      opaque: expect.objectContaining({
+        lifetimeSeconds: 3600,
+        credential: expect.objectContaining({ format: 'segments', separator: '.' }),
+      }),
     });
     expect({ ...settings, strategies: undefined }).toEqual({
       strategies: undefined,
