@@ -80,11 +80,14 @@ async function burst(testApp: TestApp, from: string): Promise<void> {
   );
   const checked = answers.filter(({ status }) => status === 401 || status === 200);
   // 401 and 200 are the only answers after a password check; 429 and 503 come before any.
+  // The guarantee is the count: at most 10 passwords checked, the right one included if it was
+  // checked at all. (Parallel requests arrive in no fixed order, and a 503 from a full hash
+  // queue gives its point back, so which guess gets checked is not fixed; before the fix 16–31
+  // were checked.)
   expect(checked.length).toBeGreaterThan(0);
   expect(checked.length).toBeLessThanOrEqual(10);
-  expect(answers[20]?.status).not.toBe(200);
-  expect(answers.filter(({ status }) => status === 200)).toEqual([]);
-  for (const answer of answers.filter(({ status }) => status !== 401)) {
+  expect(answers.filter(({ status }) => status === 200).length).toBeLessThanOrEqual(1);
+  for (const answer of answers.filter(({ status }) => status !== 401 && status !== 200)) {
     expectLimitProblem(answer, answer.status === 503 ? 503 : 429);
   }
 }
@@ -100,7 +103,7 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
     await testApp.close();
   });
 
-  it('a parallel burst of 40 guesses checks at most 10 passwords; the right one at 20 does not log in', async () => {
+  it('a parallel burst of 40 guesses checks at most 10 passwords', async () => {
     await burst(testApp, '127.0.2.1');
   });
 
@@ -232,7 +235,7 @@ const hasRedis = requireProgramOrSkip(
     await redis?.stop();
   });
 
-  it('a parallel burst of 40 guesses checks at most 10 passwords; the right one at 20 does not log in', async () => {
+  it('a parallel burst of 40 guesses checks at most 10 passwords', async () => {
     await burst(testApp, '127.0.8.1');
   });
 

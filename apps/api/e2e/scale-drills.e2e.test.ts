@@ -5,7 +5,14 @@
 // primary forks a replacement, and no registration that was answered 201 is lost.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiClient, type Credential, headersFor, uniqueUsername } from './support/client.js';
+import {
+  ApiClient,
+  type Credential,
+  headersFor,
+  newClientAddress,
+  postFrom,
+  uniqueUsername,
+} from './support/client.js';
 import {
   type ApiProcess,
   childPids,
@@ -119,13 +126,14 @@ async function expectUnavailable(response: Response, store: string): Promise<voi
     /** One login per strategy on the full app, and one on the stateless JWT app. */
     async function logins(
       stem: string,
-    ): Promise<{ credentials: Record<Strategy, Credential>; stateless: Credential }> {
+    ): Promise<{ username: string; credentials: Record<Strategy, Credential>; stateless: Credential }> {
       const user = await api.register(uniqueUsername(stem), PASSWORD);
       const credentials = {} as Record<Strategy, Credential>;
       for (const strategy of STRATEGIES) {
         credentials[strategy] = (await api.login(`/${strategy}`, user.username, PASSWORD)).credential;
       }
       return {
+        username: user.username,
         credentials,
         stateless: (await statelessApi.login('/jwt', user.username, PASSWORD)).credential,
       };
@@ -185,16 +193,19 @@ async function expectUnavailable(response: Response, store: string): Promise<voi
         expect(body.stores).toMatchObject({ redis: 'down', postgres: 'up' });
       });
 
-      it('Redis down: logins answer 503 (rate limit and login state live in Redis), registration still 201', async () => {
-        const user = await api.register(uniqueUsername('redis-down'), PASSWORD);
+      it('Redis down: logins and registration answer 503 (their limits and login state live in Redis: fail closed)', async () => {
+        await expectUnavailable(
+          await api.post('/register', { username: uniqueUsername('redis-down'), password: PASSWORD }),
+          'redis',
+        );
         for (const strategy of STRATEGIES) {
           await expectUnavailable(
-            await api.post(`/${strategy}/login`, { username: user.username, password: PASSWORD }),
+            await api.post(`/${strategy}/login`, { username: before.username, password: PASSWORD }),
             'redis',
           );
         }
         await expectUnavailable(
-          await statelessApi.post('/jwt/login', { username: user.username, password: PASSWORD }),
+          await statelessApi.post('/jwt/login', { username: before.username, password: PASSWORD }),
           'redis',
         );
       });
@@ -471,7 +482,10 @@ async function expectUnavailable(response: Response, store: string): Promise<voi
         const strategy = STRATEGIES[index % STRATEGIES.length] ?? 'token';
         while (Date.now() - started < LOAD_MS) {
           const username = uniqueUsername(`load${index}`);
-          const created = await attempt(() => client.post('/register', { username, password: PASSWORD }));
+          // Sign-ups of many people (one address each), not one client's flood.
+          const created = await attempt(() =>
+            postFrom(client.baseUrl, newClientAddress(), '/register', { username, password: PASSWORD }),
+          );
           if (created?.status !== 201) continue;
           registered.push({ username, at: Date.now() });
           await attempt(() => client.post(`/${strategy}/login`, { username, password: PASSWORD }));

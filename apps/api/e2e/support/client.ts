@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 /** A credential as a client holds it: the session cookie or a bearer token. */
 export interface Credential {
   readonly kind: 'cookie' | 'bearer';
@@ -41,6 +42,52 @@ export function sessionCookieOf(
   return null;
 }
 
+let clientAddresses = 0;
+
+/**
+ * A loopback source address no other call has used in this test process (Linux routes all of
+ * 127.0.0.0/8 to loopback): a request from it is another client, as far as the API's
+ * per-address limits can tell.
+ */
+export function newClientAddress(): string {
+  clientAddresses += 1;
+  return `127.4.${Math.floor(clientAddresses / 250) % 250}.${(clientAddresses % 250) + 1}`;
+}
+
+/** POST JSON from a chosen source address (one fresh connection), answered as a fetch `Response`. */
+export function postFrom(baseUrl: string, from: string, path: string, body: unknown): Promise<Response> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      `${baseUrl}${path}`,
+      {
+        method: 'POST',
+        localAddress: from,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
+      },
+      (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+              headers.append(name, one);
+            }
+          }
+          const status = incoming.statusCode ?? 0;
+          const text = Buffer.concat(chunks);
+          resolve(new Response(status === 204 ? null : text, { status, headers }));
+        });
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(payload);
+  });
+}
+
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
 
@@ -57,7 +104,9 @@ export class ApiClient {
   }
 
   async register(username: string, password: string): Promise<{ id: string; username: string }> {
-    const response = await this.post('/register', { username, password });
+    // Each registration comes from its own address, as people signing up do: the per-address
+    // registration limit is what login-limits.e2e tests, not what the suites using this do.
+    const response = await postFrom(this.baseUrl, newClientAddress(), '/register', { username, password });
     if (response.status !== 201)
       throw new Error(`register ${username}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { id: string; username: string };
