@@ -84,6 +84,8 @@ export function postFrom(baseUrl: string, from: string, path: string, body: unkn
       },
     );
     outgoing.on('error', reject);
+    // A request on a connection that never answers (its process died) fails instead of hanging.
+    outgoing.setTimeout(30_000, () => outgoing.destroy(new Error('no answer within 30 s')));
     outgoing.end(payload);
   });
 }
