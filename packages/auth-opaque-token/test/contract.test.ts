@@ -2,6 +2,7 @@ import type { AuthExchange, LoginUser } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
 import {
   type ContractClock,
+  type ContractFixture,
   type ContractStore,
   FOREIGN_CREDENTIALS,
   strategyContract,
@@ -17,7 +18,11 @@ function exchange(): AuthExchange {
   return { request: {} as Request, response: response as unknown as Response };
 }
 
-async function fixture(_store: ContractStore, clock: ContractClock, redisUrl: string | null) {
+async function fixture(
+  _store: ContractStore,
+  clock: ContractClock,
+  redisUrl: string | null,
+): Promise<ContractFixture> {
   const redis = redisUrl === null ? null : new RedisConnection(redisUrl, { commandTimeoutMs: 2_000 });
   await redis?.connect();
   const { strategy } = await opaqueTokenStrategy.create({
