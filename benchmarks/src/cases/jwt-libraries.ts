@@ -5,7 +5,7 @@ import { createVerifier } from 'fast-jwt';
 import { importSPKI, jwtVerify } from 'jose';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
-import { buildJwt } from '../lib/strategies.js';
+import { buildStrategy, issueCredential, MapUsers } from '../lib/strategies.js';
 
 /**
  * Question 1c: what does the JWT path cost, by library? One access token minted by the
@@ -39,18 +39,25 @@ export const jwtLibraries: Family = {
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const { fixtures } = ctx;
     const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
+    const users = new MapUsers();
+    users.add(user.id, user.username);
     const total = ALGORITHMS.length * LIBRARIES.length;
     let done = 0;
     for (const algorithm of ALGORITHMS) {
       const symmetric = algorithm.startsWith('HS');
       const keys = symmetric ? undefined : generateDevKeyPair(algorithm);
-      const strategy = buildJwt(fixtures, {
-        algorithm,
-        revocation: 'none',
-        redis: null,
-        ...(keys === undefined ? {} : { keys }),
-      });
-      const token = (await strategy.issue(user)).token;
+      // The app's JWT strategy, configured as the stateless API config runs it.
+      const env: Record<string, string> = {
+        JWT_ALG: algorithm,
+        JWT_REVOCATION: 'none',
+        ...(keys === undefined
+          ? {}
+          : { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_PUBLIC_KEY: keys.publicKeyPem }),
+      };
+      const strategy = await buildStrategy(fixtures, 'jwt', { users, redis: null }, { env }, (message) =>
+        scope.note(message),
+      );
+      const token = (await issueCredential(strategy, user)).credential;
       const keyText = symmetric ? fixtures.secrets.jwt : (keys?.publicKeyPem ?? '');
       const keyObject: KeyObject = symmetric
         ? createSecretKey(Buffer.from(keyText, 'utf8'))

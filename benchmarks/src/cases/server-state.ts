@@ -1,20 +1,20 @@
-import type { JwtStrategy } from '@authbench/auth-jwt';
-import type { SessionStrategy } from '@authbench/auth-session';
-import type { SignedTokenStrategy } from '@authbench/auth-signed-token';
+import { generateDevKeyPair } from '@authbench/auth-jwt';
 import { RedisConnection, type RedisReply } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { settledHeapBytes } from '../lib/gc.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
-import { microseconds, sample, sampleSeconds } from '../lib/sampler.js';
+import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
 import { missingService, startScratchRedis } from '../lib/services.js';
-import { buildJwt, buildSession, buildToken, issueSessionCookie, MapUsers } from '../lib/strategies.js';
+import { buildStrategy, CATALOG_NAMES, issueCredential, MapUsers } from '../lib/strategies.js';
 
 /**
  * Question 4: what does the server keep per active login, and does verification get slower
  * as logins pile up? Bytes of server state per login (in-process: heap delta after a full GC;
  * Redis: `used_memory` delta on a private redis-server) at 1k/10k/100k logins (quick: 1k),
- * verification cost at each size; the credential's bytes on the wire; and store look-ups per
- * request, counted on the wire by the proxies in front of Redis and PostgreSQL.
+ * verification cost at each size, for every strategy of the app's catalog built as the app
+ * builds it (`lib/strategies.ts`: its defaults, store bounds and key prefixes); the
+ * credential's bytes on the wire; and store look-ups per request, counted on the wire by the
+ * proxies in front of Redis and PostgreSQL.
  */
 const KEPT = 200;
 
@@ -32,53 +32,27 @@ function userOf(index: number) {
   return { id: `user-${String(index).padStart(7, '0')}`, username: `user${index}`, tokenVersion: 0 };
 }
 
-function build(
+async function build(
   ctx: RunContext,
-  strategy: StrategyName,
-  redis: RedisConnection | null,
+  strategy: string,
+  redis: { readonly connection: RedisConnection; readonly url: string } | null,
   users: MapUsers,
-  size: number,
-): Built {
-  const fixtures = ctx.fixtures;
-  const prefix = 'state:';
-  switch (strategy) {
-    case 'session': {
-      const session: SessionStrategy = buildSession(fixtures, {
-        redis,
-        maxSessions: size + KEPT + 16,
-        keyPrefix: `${prefix}session:`,
-      });
-      return {
-        login: async (index) =>
-          session.credentialOf({
-            method: 'GET',
-            headers: { cookie: await issueSessionCookie(session, userOf(index)) },
-          }) ?? '',
-        verify: (credential) => session.verify(credential),
-        count: async () => (await session.serverState()).records,
-      };
-    }
-    case 'token': {
-      const token: SignedTokenStrategy = buildToken(fixtures, { users, redis, keyPrefix: `${prefix}token:` });
-      return {
-        login: async (index) => (await token.issueToken(userOf(index).id)).token,
-        verify: (value) => token.verify(value),
-        count: async () => null,
-      };
-    }
-    case 'jwt': {
-      const jwt: JwtStrategy = buildJwt(fixtures, {
-        revocation: 'denylist',
-        redis,
-        keyPrefix: `${prefix}jwt:`,
-      });
-      return {
-        login: async (index) => (await jwt.issue(userOf(index))).token,
-        verify: (value) => jwt.verify(value),
-        count: async () => (await jwt.serverState())?.records ?? null,
-      };
-    }
-  }
+  warn: (message: string) => void,
+): Promise<Built> {
+  // Users in a Map stand in for the embedded store (no DATABASE_URL): the app's settings for
+  // one process, with REDIS_URL when the store is Redis (the users are not the question here).
+  const built = await buildStrategy(
+    ctx.fixtures,
+    strategy,
+    { users, redis: redis?.connection ?? null },
+    redis === null ? {} : { redisUrl: redis.url },
+    warn,
+  );
+  return {
+    login: async (index) => (await issueCredential(built, userOf(index))).credential,
+    verify: (credential) => built.verify(credential),
+    count: async () => (await built.serverState())?.records ?? null,
+  };
 }
 
 function infoField(info: RedisReply, field: string): number {
@@ -115,12 +89,20 @@ async function measureState(
     const smallest = ctx.sizes.stateSizes[0] ?? 1_000;
     for (const store of stores) {
       for (const size of ctx.sizes.stateSizes) {
-        for (const strategy of STRATEGIES) {
+        for (const strategy of CATALOG_NAMES) {
           step(`${store} · ${strategy} · ${size.toLocaleString('en')} logins`, false);
           if (store === 'redis') await redis?.command('', ['FLUSHALL']);
           const users = new MapUsers();
           for (let index = 0; index < size; index += 1) users.add(userOf(index).id, userOf(index).username);
-          const built = build(ctx, strategy, store === 'redis' ? redis : null, users, size);
+          const built = await build(
+            ctx,
+            strategy,
+            store === 'redis' && redis !== null && scratch !== null
+              ? { connection: redis, url: scratch.url }
+              : null,
+            users,
+            (message) => scope.note(message),
+          );
           // The kept credentials are made before the first reading, so they are not counted as state.
           const kept: string[] = [];
           for (let index = 0; index < Math.min(KEPT, size); index += 1) kept.push(await built.login(index));
@@ -169,6 +151,14 @@ async function measureState(
               jwtRevocation: strategy === 'jwt' ? 'denylist' : 'n/a',
             },
           });
+          // The kept credentials still verify at this size (no store bound evicted them).
+          for (const credential of [kept[0], kept[kept.length - 1]]) {
+            await expectOutcome(
+              `${store} ${strategy} ${size}`,
+              () => built.verify(credential ?? ''),
+              'accept',
+            );
+          }
           let turn = 0;
           const stats = await sample(() => built.verify(kept[turn++ % kept.length] ?? ''), ctx.sizes.sampler);
           scope.add({
@@ -191,44 +181,63 @@ async function measureState(
   }
 }
 
-/** What a client sends with every request, per strategy and JWT algorithm. */
+/** What a client sends with every request, per strategy (and JWT algorithm), as the app issues it. */
 async function measureWire(ctx: RunContext, scope: FamilyScope): Promise<void> {
   const fixtures = ctx.fixtures;
   const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
   const users = new MapUsers();
   users.add(user.id, user.username);
-  const cookie = await issueSessionCookie(buildSession(fixtures, { redis: null }), user);
-  const token = (await buildToken(fixtures, { users, redis: null }).issueToken(user.id)).token;
+  const stores = { users, redis: null };
+  const warn = (message: string) => scope.note(message);
   const entries: {
     id: string;
     label: string;
     header: string;
     credential: string;
     params: Record<string, string>;
-  }[] = [
-    {
-      id: 'session',
-      label: 'session cookie (sid)',
-      header: `Cookie: ${cookie}\r\n`,
-      credential: cookie,
-      params: { strategy: 'session' },
-    },
-    {
-      id: 'token',
-      label: 'signed token (itsdangerous, sha1)',
-      header: `Authorization: Bearer ${token}\r\n`,
-      credential: token,
-      params: { strategy: 'token' },
-    },
-  ];
-  for (const algorithm of ['HS256', 'RS256', 'ES256'] as const) {
-    const pair = await buildJwt(fixtures, { algorithm, revocation: 'denylist', redis: null }).issue(user);
+  }[] = [];
+  /** Ids and words of the entries already on the page; a strategy not listed here is named as is. */
+  const known: Readonly<Record<string, string>> = {
+    session: 'session cookie (sid)',
+    token: 'signed token (itsdangerous, sha1)',
+  };
+  for (const name of CATALOG_NAMES) {
+    if (name === 'jwt') {
+      for (const algorithm of ['HS256', 'RS256', 'ES256'] as const) {
+        const keys = algorithm === 'HS256' ? undefined : generateDevKeyPair(algorithm);
+        const env: Record<string, string> = {
+          JWT_ALG: algorithm,
+          ...(keys === undefined
+            ? {}
+            : { JWT_PRIVATE_KEY: keys.privateKeyPem, JWT_PUBLIC_KEY: keys.publicKeyPem }),
+        };
+        const jwt = await buildStrategy(fixtures, 'jwt', stores, { env }, warn);
+        const issued = await issueCredential(jwt, user);
+        entries.push({
+          id: `jwt-${algorithm.toLowerCase()}`,
+          label: `JWT access token, ${algorithm}`,
+          header: issued.header,
+          credential: issued.credential,
+          params: {
+            strategy: 'jwt',
+            algorithm,
+            refreshTokenBytes: String(Buffer.byteLength(String(issued.body.refreshToken ?? ''))),
+          },
+        });
+      }
+      continue;
+    }
+    const issued = await issueCredential(await buildStrategy(fixtures, name, stores, {}, warn), user);
+    // The cookie entry counts the whole `sid=…` pair, as before; a bearer entry the token.
+    const credential = issued.header.startsWith('Cookie: ')
+      ? issued.header.slice('Cookie: '.length, -2)
+      : issued.credential;
     entries.push({
-      id: `jwt-${algorithm.toLowerCase()}`,
-      label: `JWT access token, ${algorithm}`,
-      header: `Authorization: Bearer ${pair.token}\r\n`,
-      credential: pair.token,
-      params: { strategy: 'jwt', algorithm, refreshTokenBytes: String(Buffer.byteLength(pair.refreshToken)) },
+      id: name,
+      label: known[name] ?? `${name} token`,
+      header: issued.header,
+      credential,
+      params: { strategy: name },
     });
   }
   for (const entry of entries) {
@@ -314,8 +323,8 @@ export const serverState: Family = {
   estimateSeconds: (ctx) => {
     const logins = ctx.sizes.stateSizes.reduce((sum, size) => sum + size, 0);
     return (
-      2 * 3 * ctx.sizes.stateSizes.length * (sampleSeconds(ctx.sizes.sampler) + 0.3) +
-      (logins * 6 * 100) / 1e6 +
+      2 * CATALOG_NAMES.length * ctx.sizes.stateSizes.length * (sampleSeconds(ctx.sizes.sampler) + 0.3) +
+      (logins * 2 * CATALOG_NAMES.length * 100) / 1e6 +
       6 +
       (4 * ctx.sizes.lookupRequests) / 500
     );
@@ -326,7 +335,7 @@ export const serverState: Family = {
     const pgMissing = missingService('postgres');
     if (redisMissing !== null) scope.skipPart(redisMissing, 'Redis server state');
     const stores: Store[] = redisMissing === null ? ['memory', 'redis'] : ['memory'];
-    const steps = stores.length * ctx.sizes.stateSizes.length * STRATEGIES.length + 2;
+    const steps = stores.length * ctx.sizes.stateSizes.length * CATALOG_NAMES.length + 2;
     let done = 0;
     await measureState(ctx, scope, stores, (label, finished) => {
       if (finished) done += 1;

@@ -1,20 +1,25 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { openUserRepository, type SqlUserRepository } from '@authbench/auth-accounts';
+import type { AuthStrategy } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { expectOutcome, microseconds, refusing, sample, sampleSeconds } from '../lib/sampler.js';
 import { missingService } from '../lib/services.js';
 import {
-  buildJwt,
-  buildSession,
-  buildToken,
-  issueSessionCookie,
+  type AppEnvironment,
+  appConfig,
+  buildStrategies,
+  CATALOG_NAMES,
+  issueCredential,
   tamperSignature,
 } from '../lib/strategies.js';
 
 /**
  * Question 1: what does verifying one credential cost, in process (no HTTP), for each
- * strategy with each of its stores — on a valid credential and on a tampered one?
+ * strategy of the app's catalog with each of its stores — on a valid credential and on a
+ * tampered one? Every strategy is built as the app builds it (`lib/strategies.ts`): in-process
+ * stores are `npm start` (embedded users, so the signed token caches users as the app does);
+ * Redis and Redis Cluster come with users in PostgreSQL, as the shared-store API configs run.
  *
  * Baseline: one HMAC-SHA256 (node:crypto) over the JWT's signing input and a constant-time
  * compare — the signature check alone, the least any signed credential can cost.
@@ -22,7 +27,7 @@ import {
 type Flavour = 'stateless' | 'memory' | 'redis' | 'cluster';
 
 interface Contender {
-  readonly strategy: 'jwt' | 'token' | 'session';
+  readonly strategy: string;
   readonly flavour: Flavour;
   readonly stores: string;
   readonly valid: () => Promise<unknown>;
@@ -31,112 +36,110 @@ interface Contender {
 
 const BASELINE_ID = 'verify-cost/baseline/hmac-sha256';
 
-async function createUser(users: SqlUserRepository, username: string): Promise<string> {
+/**
+ * Words for the label of each store a strategy uses (the ids do not depend on them). A
+ * strategy not listed is labelled by its store alone.
+ */
+const STORE_WORDS: Readonly<
+  Record<string, { readonly memory: string; readonly shared: (redis: string) => string }>
+> = {
+  session: { memory: 'bounded in-process store', shared: (redis) => redis },
+  token: {
+    memory: 'embedded users (PGlite) + in-process denylist',
+    shared: (redis) => `PostgreSQL users + ${redis} denylist`,
+  },
+  jwt: { memory: 'in-process denylist', shared: (redis) => `${redis} denylist` },
+};
+
+function storeWords(name: string, flavour: Exclude<Flavour, 'stateless'>): string {
+  const redis = flavour === 'redis' ? 'Redis' : 'Redis Cluster (3 masters)';
+  const words = STORE_WORDS[name];
+  if (words === undefined) return flavour === 'memory' ? 'in-process store' : redis;
+  return flavour === 'memory' ? words.memory : words.shared(redis);
+}
+
+async function createUser(users: SqlUserRepository, username: string) {
   const user = await users.create({
     username,
     passwordHash: 'not a hash: the benchmark never checks a password',
   });
-  return user.id;
+  return { id: user.id, username: user.username, tokenVersion: user.tokenVersion };
 }
 
 export const verifyCost: Family = {
   id: 'verify-cost',
   title: 'Verification cost, in process',
   description:
-    'What checking one credential costs without HTTP, per strategy and store, valid and tampered (median µs per verification; baseline: one HMAC-SHA256 and a constant-time compare over the JWT signing input).',
+    'What checking one credential costs without HTTP, per strategy of the app’s catalog and store, each built as the app builds it, valid and tampered (median µs per verification; baseline: one HMAC-SHA256 and a constant-time compare over the JWT signing input).',
   missing: () => [],
-  estimateSeconds: (ctx) => 21 * sampleSeconds(ctx.sizes.sampler) + 4,
+  // Per strategy: memory, Redis, Redis Cluster; plus the stateless JWT; each valid and tampered.
+  estimateSeconds: (ctx) => (2 * (3 * CATALOG_NAMES.length + 1) + 1) * sampleSeconds(ctx.sizes.sampler) + 4,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const { fixtures } = ctx;
-    const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
     const closers: (() => Promise<void>)[] = [];
+    const warn = (message: string) => scope.note(message);
     try {
       const contenders: Contender[] = [];
+      let jwtToken: string | undefined;
 
-      // In-process stores, as `npm start` runs: embedded users (PGlite) and memory stores.
-      const embedded = await openUserRepository({ dataDir: ':memory:' });
-      closers.push(() => embedded.close());
-      const embeddedUserId = await createUser(embedded, `${fixtures.username}_v`);
-
-      const jwtStateless = buildJwt(fixtures, { revocation: 'none', redis: null });
-      const jwtMemory = buildJwt(fixtures, { revocation: 'denylist', redis: null });
-      const tokenMemory = buildToken(fixtures, { users: embedded, redis: null });
-      const sessionMemory = buildSession(fixtures, { redis: null });
-
-      const addJwt = async (flavour: Flavour, stores: string, strategy: ReturnType<typeof buildJwt>) => {
-        const token = (await strategy.issue(user)).token;
-        const bad = tamperSignature(token);
-        contenders.push({
-          strategy: 'jwt',
-          flavour,
-          stores,
-          valid: () => strategy.verify(token),
-          invalid: () => strategy.verify(bad),
-        });
-        return token;
+      /** Every catalog strategy of this environment, logged in once as `user`. */
+      const addAll = async (
+        flavour: Exclude<Flavour, 'stateless'>,
+        environment: AppEnvironment,
+        stores: { users: SqlUserRepository; redis: RedisConnection | null },
+        user: { id: string; username: string; tokenVersion: number },
+      ) => {
+        const built = await buildStrategies(appConfig(fixtures, environment), stores, warn);
+        for (const [name, strategy] of built) {
+          await add(name, flavour, storeWords(name, flavour), strategy, user);
+        }
       };
-      const addToken = async (
+      const add = async (
+        name: string,
         flavour: Flavour,
         stores: string,
-        strategy: ReturnType<typeof buildToken>,
-        userId: string,
+        strategy: AuthStrategy,
+        user: { id: string; username: string; tokenVersion: number },
       ) => {
-        const { token } = await strategy.issueToken(userId);
-        const bad = tamperSignature(token);
-        contenders.push({
-          strategy: 'token',
-          flavour,
-          stores,
-          valid: () => strategy.verify(token),
-          invalid: () => strategy.verify(bad),
-        });
-      };
-      const addSession = async (
-        flavour: Flavour,
-        stores: string,
-        strategy: ReturnType<typeof buildSession>,
-      ) => {
-        const cookie = await issueSessionCookie(strategy, user);
-        // The credential exactly as the guard hands it to `verify`: the cookie's value.
-        const credential = strategy.credentialOf({ method: 'GET', headers: { cookie } }) ?? '';
+        const { credential } = await issueCredential(strategy, user);
         const bad = tamperSignature(credential);
         contenders.push({
-          strategy: 'session',
+          strategy: name,
           flavour,
           stores,
           valid: () => strategy.verify(credential),
           invalid: () => strategy.verify(bad),
         });
+        return credential;
       };
 
-      const jwtToken = await addJwt('stateless', 'none (JWT_REVOCATION=none)', jwtStateless);
-      await addJwt('memory', 'in-process denylist', jwtMemory);
-      await addToken('memory', 'embedded users (PGlite) + in-process denylist', tokenMemory, embeddedUserId);
-      await addSession('memory', 'bounded in-process store', sessionMemory);
+      // In-process stores, as `npm start` runs: embedded users (PGlite) and memory stores.
+      const embedded = await openUserRepository({ dataDir: ':memory:' });
+      closers.push(() => embedded.close());
+      const embeddedUser = await createUser(embedded, `${fixtures.username}_v`);
+      // The JWT without a denylist (JWT_REVOCATION=none): the stateless configuration.
+      const stateless = await buildStrategies(
+        appConfig(fixtures, { env: { AUTH_STRATEGIES: 'jwt', JWT_REVOCATION: 'none' } }),
+        { users: embedded, redis: null },
+        warn,
+      );
+      for (const [name, strategy] of stateless) {
+        jwtToken = await add(name, 'stateless', 'none (JWT_REVOCATION=none)', strategy, embeddedUser);
+      }
+      await addAll('memory', {}, { users: embedded, redis: null }, embeddedUser);
 
       // Shared stores: Redis (and Redis Cluster) with users in PostgreSQL.
-      const redisMissing = missingService('redis');
-      const pgMissing = missingService('postgres');
-      if (redisMissing !== null) {
-        scope.skipPart(redisMissing, 'the Redis and Redis Cluster stores');
+      const sharedMissing = missingService('redis') ?? missingService('postgres');
+      if (sharedMissing !== null) {
+        scope.skipPart(sharedMissing, 'the shared stores (Redis and Redis Cluster, users in PostgreSQL)');
       } else {
-        const urls = await ctx.services.ensure(
-          'redis',
-          'cluster',
-          ...(pgMissing === null ? (['postgres'] as const) : []),
-        );
-        const postgres =
-          urls.DATABASE_URL === undefined
-            ? null
-            : await openUserRepository({ databaseUrl: urls.DATABASE_URL, dataDir: ':memory:' });
-        if (postgres === null && pgMissing !== null)
-          scope.skipPart(pgMissing, 'the signed token with PostgreSQL users');
-        if (postgres !== null) closers.push(() => postgres.close());
-        const pgUserId =
-          postgres === null
-            ? null
-            : await createUser(postgres, `${fixtures.username}_v${randomUUID().slice(0, 4)}`);
+        const urls = await ctx.services.ensure('redis', 'cluster', 'postgres');
+        const databaseUrl = urls.DATABASE_URL;
+        if (databaseUrl === undefined) throw new Error('PostgreSQL was ensured but has no DATABASE_URL');
+        const postgres = await openUserRepository({ databaseUrl, dataDir: ':memory:' });
+        closers.push(() => postgres.close());
+        const pgUser = await createUser(postgres, `${fixtures.username}_v${randomUUID().slice(0, 4)}`);
         for (const [flavour, url] of [
           ['redis', urls.REDIS_URL],
           ['cluster', urls.REDIS_CLUSTER_URL],
@@ -145,19 +148,11 @@ export const verifyCost: Family = {
           const redis = new RedisConnection(url);
           await redis.connect();
           closers.push(() => redis.close());
-          const label = flavour === 'redis' ? 'Redis' : 'Redis Cluster (3 masters)';
-          await addJwt(flavour, `${label} denylist`, buildJwt(fixtures, { revocation: 'denylist', redis }));
-          if (postgres !== null && pgUserId !== null) {
-            await addToken(
-              flavour,
-              `PostgreSQL users + ${label} denylist`,
-              buildToken(fixtures, { users: postgres, redis }),
-              pgUserId,
-            );
-          }
-          await addSession(flavour, label, buildSession(fixtures, { redis }));
+          await addAll(flavour, { databaseUrl, redisUrl: url }, { users: postgres, redis }, pgUser);
         }
       }
+      if (jwtToken === undefined)
+        throw new Error('the catalog has no jwt strategy to take the baseline from');
 
       // The baseline, on the same bytes as the JWT's signature covers.
       const cut = jwtToken.lastIndexOf('.');

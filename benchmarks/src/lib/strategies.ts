@@ -1,57 +1,115 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import {
+  type AppConfig,
+  CATALOG,
+  loadConfig,
+  mountStrategies,
+  type StrategyInfrastructure,
+} from '@authbench/api';
 import { type User } from '@authbench/auth-accounts';
-import type { AuthExchange, LoginUser } from '@authbench/auth-core';
-import {
-  createJwtStrategy,
-  generateDevKeyPair,
-  type JwtAlgorithm,
-  type JwtStrategy,
-} from '@authbench/auth-jwt';
-import { createSessionStrategy, type SessionStrategy } from '@authbench/auth-session';
-import {
-  createSignedTokenStrategy,
-  DEFAULT_TOKEN_SALT,
-  type SignedTokenStrategy,
-  type SignedTokenUsers,
-} from '@authbench/auth-signed-token';
-import { MemoryRevocationList, type RedisConnection, RedisRevocationList } from '@authbench/auth-stores';
+import type {
+  AuthExchange,
+  AuthStrategy,
+  CredentialRequest,
+  Environment,
+  LoginResponseBody,
+  LoginUser,
+} from '@authbench/auth-core';
+import type { RedisConnection } from '@authbench/auth-stores';
 import type { Fixtures } from './fixtures.js';
 
 /**
- * The strategies built in process exactly as the API builds them (same options and defaults,
- * CONTRACT §1), so verification can be measured without HTTP.
+ * The strategies built in process exactly as the API builds them: the app's own catalog and
+ * configuration loader (`loadConfig`: every descriptor's `parseSettings` with the app's
+ * `AppSettings`, so `sharedUserStore` is true exactly when `DATABASE_URL` is set), then the
+ * app's `mountStrategies` (each descriptor's `create`) on `{ users, redis, now }`. The
+ * environment is the one `startApi` gives the API processes, so an in-process figure and an
+ * HTTP figure describe the same program (CONTRACT §1). Nothing here names a strategy.
  */
 
-export interface JwtBuild {
-  readonly algorithm?: JwtAlgorithm;
-  readonly revocation: 'denylist' | 'none';
-  readonly redis: RedisConnection | null;
-  readonly keys?: { readonly privateKeyPem: string; readonly publicKeyPem: string };
-  readonly keyPrefix?: string;
+/** Every strategy this build can mount, in the app's order. */
+export const CATALOG_NAMES: readonly string[] = CATALOG.map((descriptor) => descriptor.name);
+
+export interface AppEnvironment {
+  /** A PostgreSQL URL: the users then live there and the app turns its in-process user cache off. */
+  readonly databaseUrl?: string;
+  /** A Redis (or `redis+cluster://`) URL: the strategies' stores then live there. */
+  readonly redisUrl?: string;
+  /** Further variables, as an API config would set them (`JWT_REVOCATION: 'none'`, `JWT_ALG`…). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
-export function buildJwt(fixtures: Fixtures, build: JwtBuild): JwtStrategy {
-  const algorithm = build.algorithm ?? 'HS256';
-  const symmetric = algorithm.startsWith('HS');
-  const keys = symmetric ? undefined : (build.keys ?? generateDevKeyPair(algorithm));
-  return createJwtStrategy({
-    algorithm,
-    secrets: symmetric ? [fixtures.secrets.jwt] : [],
-    privateKeyPem: keys?.privateKeyPem,
-    publicKeyPem: keys?.publicKeyPem,
-    issuer: fixtures.issuer,
-    audience: fixtures.audience,
-    accessTtlSeconds: 1800,
-    refreshTtlSeconds: 1_209_600,
-    revocation: build.revocation,
-    redis: build.redis,
-    redisKeyPrefix: build.keyPrefix ?? `bench:${fixtures.runId}:jwt:`,
-  });
+/** The app's configuration for this environment, as `startApi` would start it. */
+export function appConfig(fixtures: Fixtures, environment: AppEnvironment = {}): AppConfig {
+  const env: Environment = {
+    NODE_ENV: 'production',
+    // Plain HTTP on loopback, as the API processes run: the session cookie cannot be Secure.
+    COOKIE_SECURE: 'false',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: ':memory:',
+    SESSION_SECRET: fixtures.secrets.session,
+    TOKEN_SECRET: fixtures.secrets.token,
+    JWT_SECRET: fixtures.secrets.jwt,
+    ...(environment.databaseUrl === undefined ? {} : { DATABASE_URL: environment.databaseUrl }),
+    ...(environment.redisUrl === undefined ? {} : { REDIS_URL: environment.redisUrl }),
+    ...environment.env,
+  };
+  return loadConfig(env);
 }
+
+/** The stores the strategies share: the `{ users, redis, now }` part of the app's infrastructure. */
+export interface InProcessStores {
+  readonly users: StrategyUsers;
+  readonly redis: RedisConnection | null;
+  readonly now?: () => number;
+}
+
+/**
+ * Builds every strategy of `config` (its `AUTH_STRATEGIES`, in order) as the app mounts them.
+ * The secrets are the configured ones (the fixtures'); a strategy warning (a generated key
+ * pair, say) goes to `warn`.
+ */
+export async function buildStrategies(
+  config: AppConfig,
+  stores: InProcessStores,
+  warn: (message: string) => void = () => undefined,
+): Promise<Map<string, AuthStrategy>> {
+  const secrets: Record<string, readonly string[]> = {};
+  for (const [variable, list] of Object.entries(config.secrets)) {
+    if (list === undefined) throw new Error(`${variable} is unset: the benchmark configures every secret`);
+    secrets[variable] = list;
+  }
+  const infrastructure: StrategyInfrastructure = {
+    users: stores.users,
+    redis: stores.redis,
+    now: stores.now ?? Date.now,
+  };
+  const mounted = await mountStrategies(config, secrets, infrastructure, warn);
+  return new Map(mounted.map(({ strategy }) => [strategy.name, strategy]));
+}
+
+/** Builds one strategy of the catalog, as the app mounts it in this environment. */
+export async function buildStrategy(
+  fixtures: Fixtures,
+  name: string,
+  stores: InProcessStores,
+  environment: AppEnvironment = {},
+  warn?: (message: string) => void,
+): Promise<AuthStrategy> {
+  const config = appConfig(fixtures, {
+    ...environment,
+    env: { ...environment.env, AUTH_STRATEGIES: name },
+  });
+  const strategy = (await buildStrategies(config, stores, warn)).get(name);
+  if (strategy === undefined) throw new Error(`the catalog has no strategy "${name}"`);
+  return strategy;
+}
+
+type StrategyUsers = StrategyInfrastructure['users'];
 
 /** Users in a Map: for server-state runs of 100 000 logins, where the user store is not the question. */
-export class MapUsers implements SignedTokenUsers {
+export class MapUsers implements StrategyUsers {
   private readonly users = new Map<string, User>();
 
   add(id: string, username: string): void {
@@ -78,63 +136,50 @@ export class MapUsers implements SignedTokenUsers {
   }
 }
 
-export interface TokenBuild {
-  readonly users: SignedTokenUsers;
-  readonly redis: RedisConnection | null;
-  readonly digest?: 'sha1' | 'sha256' | 'sha512';
-  readonly keyPrefix?: string;
-}
-
-export function buildToken(fixtures: Fixtures, build: TokenBuild): SignedTokenStrategy {
-  return createSignedTokenStrategy({
-    secrets: [fixtures.secrets.token],
-    salt: DEFAULT_TOKEN_SALT,
-    digest: build.digest ?? 'sha1',
-    ttlSeconds: 3600,
-    users: build.users,
-    revocations:
-      build.redis === null
-        ? new MemoryRevocationList()
-        : new RedisRevocationList(build.redis, build.keyPrefix ?? `bench:${fixtures.runId}:token:revoked:`),
-  });
-}
-
-export interface SessionBuild {
-  readonly redis: RedisConnection | null;
-  readonly maxSessions?: number;
-  readonly keyPrefix?: string;
-}
-
-export function buildSession(fixtures: Fixtures, build: SessionBuild): SessionStrategy {
-  return createSessionStrategy({
-    secrets: [fixtures.secrets.session],
-    idleTtlSeconds: 1800,
-    absoluteTtlSeconds: 43_200,
-    cookieSecure: false,
-    redis: build.redis,
-    ...(build.maxSessions === undefined ? {} : { maxSessions: build.maxSessions }),
-    keyPrefix: build.keyPrefix ?? `bench:${fixtures.runId}:session:`,
-  });
+/** A credential as a client holds it after logging in. */
+export interface IssuedCredential {
+  /** What `verify` takes: what the guard's `credentialOf` reads from the request. */
+  readonly credential: string;
+  /** The request header a client sends with it (`Cookie: …` or `Authorization: Bearer …`), CRLF-terminated. */
+  readonly header: string;
+  /** The login response body (a JWT's refresh token, say). */
+  readonly body: LoginResponseBody;
 }
 
 /**
- * A session login without a server: express-session runs on a bare IncomingMessage and
- * ServerResponse (no socket I/O), and the cookie is read from the response headers.
- * Returns the `sid=…` pair a browser would send back.
+ * A login without a server: the strategy's `issue` runs on a bare IncomingMessage and
+ * ServerResponse (no socket I/O); the credential is read back the way a client would send it
+ * (the Set-Cookie pair, or the body's bearer token) and passed through the strategy's own
+ * `credentialOf`, as the guard does.
  */
-export async function issueSessionCookie(strategy: SessionStrategy, user: LoginUser): Promise<string> {
+export async function issueCredential(strategy: AuthStrategy, user: LoginUser): Promise<IssuedCredential> {
   const request = new IncomingMessage(new Socket());
   request.method = 'POST';
-  request.url = '/session/login';
+  request.url = `/${strategy.name}/login`;
   request.headers = { host: '127.0.0.1' };
   const response = new ServerResponse(request);
   const exchange = { request, response } as unknown as AuthExchange;
-  await strategy.issue(user, exchange);
+  const body = await strategy.issue(user, exchange);
+  // express-session writes its cookie when the headers go out.
   response.writeHead(200);
-  const setCookie = response.getHeader('set-cookie');
-  const first = (Array.isArray(setCookie) ? (setCookie[0] ?? '') : String(setCookie ?? '')).split(';')[0];
-  if (first === undefined || !first.startsWith('sid=')) throw new Error('session login set no sid cookie');
-  return first;
+  let sent: CredentialRequest;
+  let header: string;
+  if (strategy.transport === 'cookie') {
+    const setCookie = response.getHeader('set-cookie');
+    const pair =
+      (Array.isArray(setCookie) ? (setCookie[0] ?? '') : String(setCookie ?? '')).split(';')[0] ?? '';
+    if (!pair.includes('=')) throw new Error(`${strategy.name} login set no cookie`);
+    sent = { method: 'GET', headers: { cookie: pair } };
+    header = `Cookie: ${pair}\r\n`;
+  } else {
+    const token = body.token;
+    if (typeof token !== 'string') throw new Error(`${strategy.name} login answered no bearer token`);
+    sent = { method: 'GET', headers: { authorization: `Bearer ${token}` } };
+    header = `Authorization: Bearer ${token}\r\n`;
+  }
+  const credential = strategy.credentialOf(sent);
+  if (credential === undefined) throw new Error(`${strategy.name} found no credential in its own login`);
+  return { credential, header, body };
 }
 
 /** Changes one character in the middle of the last dot-separated part: a tampered signature. */

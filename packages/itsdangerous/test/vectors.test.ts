@@ -1,6 +1,7 @@
 /**
  * Every vector of vectors.json and vectors-legacy-jws.json (generated with Python's
- * itsdangerous 2.1.2 / 2.0.1), data-driven. Tagged vectors the port cannot honour byte for
+ * itsdangerous 2.1.2 / 2.0.1; `vectors/gen_vectors*.py` recompute every result, see
+ * vectors/README.md), data-driven. Tagged vectors the port cannot honour byte for
  * byte are checked for what carries over; see DIVERGENT below and README "Divergences".
  */
 import { afterAll, describe, expect, it } from '@jest/globals';

@@ -6,17 +6,26 @@ import {
   parseLoginRateLimit,
   type SqlUserRepository,
   UserAccounts,
+  type UserRepository,
 } from '@authbench/auth-accounts';
 import { type StoreStatus } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
 import type { AppConfig } from '../config/config.js';
 
-/** The stores and services every strategy shares, opened once per process. */
-export interface AuthInfrastructure {
-  readonly users: SqlUserRepository;
+/**
+ * What the catalog's strategies take from the infrastructure (each descriptor declares its part;
+ * this is their union). The benchmarks build strategies in process from exactly this.
+ */
+export interface StrategyInfrastructure {
+  readonly users: Pick<UserRepository, 'findById' | 'revokeAllCredentials'>;
   readonly redis: RedisConnection | null;
-  readonly accounts: UserAccounts;
   readonly now: () => number;
+}
+
+/** The stores and services every strategy shares, opened once per process. */
+export interface AuthInfrastructure extends StrategyInfrastructure {
+  readonly users: SqlUserRepository;
+  readonly accounts: UserAccounts;
   storeHealth(): Promise<Readonly<Record<string, StoreStatus>>>;
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import {
   secretListSetting,
 } from '@authbench/auth-core';
 import { z } from 'zod';
-import type { AuthInfrastructure } from '../auth/infrastructure.js';
+import type { StrategyInfrastructure } from '../auth/infrastructure.js';
 import { CATALOG, STRATEGY_NAMES } from '../strategies/catalog.js';
 
 /**
@@ -112,7 +112,7 @@ export const configSchema = z
 
 /** A mounted strategy's descriptor and the settings it parsed from the environment. */
 export interface ConfiguredStrategy {
-  readonly descriptor: AnyStrategyDescriptor<AuthInfrastructure>;
+  readonly descriptor: AnyStrategyDescriptor<StrategyInfrastructure>;
   readonly settings: unknown;
 }
 

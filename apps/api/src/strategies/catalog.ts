@@ -3,7 +3,7 @@ import { jwtStrategy } from '@authbench/auth-jwt';
 import { opaqueTokenStrategy } from '@authbench/auth-opaque-token';
 import { sessionStrategy } from '@authbench/auth-session';
 import { signedTokenStrategy } from '@authbench/auth-signed-token';
-import type { AuthInfrastructure } from '../auth/infrastructure.js';
+import type { StrategyInfrastructure } from '../auth/infrastructure.js';
 import type { AppConfig } from '../config/config.js';
 
 /**
@@ -12,7 +12,7 @@ import type { AppConfig } from '../config/config.js';
  * (configuration, secrets, workers, OpenAPI, the page, the contract suites, the benchmarks)
  * iterates this list.
  */
-export const CATALOG: readonly AnyStrategyDescriptor<AuthInfrastructure>[] = [
+export const CATALOG: readonly AnyStrategyDescriptor<StrategyInfrastructure>[] = [
   sessionStrategy,
   signedTokenStrategy,
   jwtStrategy,
@@ -25,7 +25,7 @@ export const STRATEGY_NAMES: readonly string[] = CATALOG.map((descriptor) => des
 export async function mountStrategies(
   config: AppConfig,
   secrets: Readonly<Record<string, readonly string[]>>,
-  infrastructure: AuthInfrastructure,
+  infrastructure: StrategyInfrastructure,
   warn: (message: string) => void,
 ): Promise<MountedStrategy[]> {
   const mounted: MountedStrategy[] = [];
