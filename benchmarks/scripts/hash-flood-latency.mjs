@@ -6,7 +6,7 @@
 // ever-new usernames and wrong passwords, (a) all from 127.0.9.1, (b) from 127.0.9.1–16.
 // Loopback is 127.0.0.0/8 on Linux, so `localAddress` gives each client its own address.
 import { spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,15 @@ function post(port, from, path, body) {
     );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
     req.end(payload);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
 }
 
@@ -124,7 +133,7 @@ const cases = [
 ];
 console.log(`LOGIN_RATE_LIMIT ${LIMIT ?? 'default (10/60)'}, ${SAMPLES} sequential logins each`);
 for (const [name, addresses] of cases) {
-  const port = 39_000 + Math.floor(Math.random() * 1_000);
+  const port = await freePort();
   const app = await startApp(port);
   try {
     const username = `legit-${Date.now()}`;
