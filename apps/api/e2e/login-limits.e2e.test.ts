@@ -1,7 +1,8 @@
 // CONTRACT §1 LOGIN_RATE_LIMIT and the bounds beside it, over HTTP: a burst of parallel guesses
 // gets no more password checks than the limit (in process and in Redis), registration floods and
 // password spraying from one address get 429, guesses at one account from many addresses stop at
-// the account ceiling without locking the owner out, and a hash flood gets a fast 503.
+// the account ceiling without locking the owner out, and a hash flood gets a fast 503 while
+// another address still finds a hash slot.
 // Loopback is 127.0.0.0/8 on Linux: each test binds its own source address (127.0.x.y), so the
 // app sees distinct client addresses without TRUST_PROXY.
 import { request } from 'node:http';
@@ -167,6 +168,34 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
       expectLimitProblem(answer, 503);
       expect(answer.body.type).toBe('urn:authbench:problem:hash-capacity');
     }
+  }, 60_000);
+  it('while one address holds many logins in flight, a login from another address still gets a slot', async () => {
+    const username = uniqueUsername('fair');
+    const honest = '127.0.10.2';
+    expect(
+      (await postFrom(testApp.baseUrl, honest, '/register', { username, password: PASSWORD })).status,
+    ).toBe(201);
+    // 30 guesses at once from one address: it may hold one hash slot and wait for more, never all
+    // of them. Its first fast 503 says the flood holds its share and the wait line.
+    let firstAnswer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => {
+      firstAnswer = resolve;
+    });
+    const flood = Array.from({ length: 30 }, (_, i) =>
+      postFrom(testApp.baseUrl, '127.0.10.1', '/token/login', {
+        username: uniqueUsername(`flood${i}`),
+        password: 'wrong guess',
+      }).then((answer) => {
+        firstAnswer();
+        return answer;
+      }),
+    );
+    await answered;
+    const login = await postFrom(testApp.baseUrl, honest, '/token/login', { username, password: PASSWORD });
+    expect(login.status).toBe(200);
+    const statuses = (await Promise.all(flood)).map(({ status }) => status);
+    expect(statuses.filter((status) => status !== 401 && status !== 503 && status !== 429)).toEqual([]);
+    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
   }, 60_000);
 });
 

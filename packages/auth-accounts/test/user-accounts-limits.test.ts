@@ -223,15 +223,16 @@ describe('BoundedPasswordHasher', () => {
   it('runs at most inFlight hashes, lets `waiting` wait, and refuses the rest at once with 503', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, { inFlight: 2, waiting: 3 });
+    // Eight clients, one hash each: the per-client share is not what this test is about.
     const calls = Array.from({ length: 8 }, (_, i) =>
-      (i % 2 === 0 ? bounded.hash('x') : bounded.verify('h', 'x')).then(
+      (i % 2 === 0 ? bounded.hash('x', `10.0.0.${i}`) : bounded.verify('h', 'x', `10.0.0.${i}`)).then(
         () => 'done',
         (error: unknown) => error,
       ),
     );
     await settle();
     expect(inner.started).toBe(2);
-    expect(bounded.load).toEqual({ running: 2, waiting: 3 });
+    expect(bounded.load).toEqual({ running: 2, waiting: 3, clients: 5 });
     // The three refused ones are answered before any hash finishes.
     const early = await Promise.race([Promise.all(calls.slice(5)), settle().then(() => 'not yet')]);
     expect(early).not.toBe('not yet');
@@ -245,7 +246,7 @@ describe('BoundedPasswordHasher', () => {
     }
     inner.openAll();
     expect((await Promise.all(calls.slice(0, 5))).every((result) => result === 'done')).toBe(true);
-    expect(bounded.load).toEqual({ running: 0, waiting: 0 });
+    expect(bounded.load).toEqual({ running: 0, waiting: 0, clients: 0 });
   });
 
   it('gives the pair point back when no hash slot was free, but not the address registration point', async () => {

@@ -12,13 +12,18 @@ export const OWASP_ARGON2ID: Argon2Parameters = { memoryCostKiB: 19_456, timeCos
 /** `Algorithm.Argon2id` of @node-rs/argon2 (a const enum, which isolated modules cannot import). */
 const ARGON2ID = 2;
 
+/**
+ * `client` names on whose behalf the work is done (the client address, for a login or a
+ * registration): a hasher that shares its capacity, such as `BoundedPasswordHasher`, shares it
+ * fairly between clients; one that computes ignores it.
+ */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(passwordHash: string, password: string): Promise<boolean>;
+  hash(password: string, client?: string): Promise<string>;
+  verify(passwordHash: string, password: string, client?: string): Promise<boolean>;
   /** True when the stored hash was made with other parameters and should be replaced. */
   needsRehash(passwordHash: string): boolean;
   /** Spends one verification's time on nothing, so an unknown username costs what a known one does. */
-  burnOneVerification(password: string): Promise<void>;
+  burnOneVerification(password: string, client?: string): Promise<void>;
 }
 
 /** Argon2id through a maintained native binding; passwords arrive NFKC-normalised and whole. */

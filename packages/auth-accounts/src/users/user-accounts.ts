@@ -55,7 +55,9 @@ export class UserAccounts {
     const username = normalizeUsername(raw.username);
     const password = normalizePassword(raw.password);
     await this.rateLimiter.admitRegistration(clientAddress);
-    const user = await this.users.create({ username, passwordHash: await this.hasher.hash(password) });
+    // The address is the hash's client: the hasher shares its slots fairly between addresses.
+    const passwordHash = await this.hasher.hash(password, clientAddress);
+    const user = await this.users.create({ username, passwordHash });
     return toUserView(user);
   }
 
@@ -81,8 +83,8 @@ export class UserAccounts {
       user = await this.findLoginCandidate(credentials.username);
       valid =
         user === null
-          ? await this.hasher.burnOneVerification(credentials.password).then(() => false)
-          : await this.hasher.verify(user.passwordHash, credentials.password);
+          ? await this.hasher.burnOneVerification(credentials.password, clientAddress).then(() => false)
+          : await this.hasher.verify(user.passwordHash, credentials.password, clientAddress);
     } catch (error) {
       // No password was checked (no hash slot, the user store is down): the pair and account
       // points return, the address's stay spent.
@@ -92,7 +94,10 @@ export class UserAccounts {
     if (user === null || !valid) throw new AuthError('invalid_credentials');
     await admission.succeeded();
     if (this.hasher.needsRehash(user.passwordHash)) {
-      await this.users.updatePasswordHash(user.id, await this.hasher.hash(credentials.password));
+      await this.users.updatePasswordHash(
+        user.id,
+        await this.hasher.hash(credentials.password, clientAddress),
+      );
     }
     return user;
   }
@@ -104,7 +109,8 @@ export class UserAccounts {
     strategies: readonly AuthStrategy[],
   ): Promise<void> {
     const password = normalizePassword(newPassword);
-    await this.users.updatePasswordHash(userId, await this.hasher.hash(password));
+    // An authenticated change: the user, not an address, is the hash's client.
+    await this.users.updatePasswordHash(userId, await this.hasher.hash(password, `user:${userId}`));
     await this.revokeEverywhere(userId, strategies);
   }
 
