@@ -1,7 +1,9 @@
 import { Agent, request } from 'node:http';
+import { STRATEGY_NAMES } from '@authbench/api';
 
-export type StrategyName = 'session' | 'token' | 'jwt';
-export const STRATEGIES: readonly StrategyName[] = ['session', 'token', 'jwt'];
+/** A strategy of the app's catalog: every HTTP case runs every strategy the app can mount. */
+export type StrategyName = string;
+export const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
 /** A credential as a client sends it on every request. */
 export interface Credential {
@@ -112,12 +114,10 @@ export async function login(
   const response = await postJson(`${baseUrl}${prefix}/login`, { username, password });
   if (response.status !== 200)
     throw new Error(`POST ${prefix}/login answered ${response.status}: ${response.body}`);
-  if (strategy === 'session') {
-    const setCookie = response.headers['set-cookie'];
-    const first = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
-    if (first === undefined) throw new Error('session login set no cookie');
-    return { strategy, value: first, headers: { cookie: first } };
-  }
+  // A cookie strategy answers with Set-Cookie; a bearer strategy with a token in the body.
+  const setCookie = response.headers['set-cookie'];
+  const first = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(';')[0];
+  if (first !== undefined) return { strategy, value: first, headers: { cookie: first } };
   const body = jsonObject(response.body);
   const token = body.token;
   if (typeof token !== 'string') throw new Error(`${prefix}/login returned no token`);
