@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
-import type { Fixtures } from './fixtures.js';
+import { apiEnvironment, type Fixtures } from './fixtures.js';
 import { type Credential, ensureUser, login, type StrategyName, waitForHttp } from './http.js';
 import type { ManagedProcess, ProcessRegistry } from './processes.js';
 
@@ -103,14 +103,7 @@ export async function startApi(
       PATH: process.env.PATH ?? '',
       HOST: '127.0.0.1',
       PORT: String(port),
-      NODE_ENV: 'production',
-      // Plain HTTP on loopback: the session cookie cannot be Secure here.
-      COOKIE_SECURE: 'false',
-      LOG_LEVEL: 'silent',
-      DATA_DIR: ':memory:',
-      SESSION_SECRET: fixtures.secrets.session,
-      TOKEN_SECRET: fixtures.secrets.token,
-      JWT_SECRET: fixtures.secrets.jwt,
+      ...apiEnvironment(fixtures),
       API_WORKERS: String(config.workers),
       ...config.env,
     },

@@ -32,3 +32,20 @@ export function createFixtures(): Fixtures {
     userId: '6dc4ba45-d88f-40d7-90f5-f7dddbb617f9',
   };
 }
+
+/**
+ * The environment every API the benchmarks run gets, in a process or in process: production
+ * rules, plain HTTP on loopback (so the session cookie cannot be Secure), silent logs, the
+ * embedded user store unless a case sets DATABASE_URL, and the fixtures' secrets.
+ */
+export function apiEnvironment(fixtures: Fixtures): Readonly<Record<string, string>> {
+  return {
+    NODE_ENV: 'production',
+    COOKIE_SECURE: 'false',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: ':memory:',
+    SESSION_SECRET: fixtures.secrets.session,
+    TOKEN_SECRET: fixtures.secrets.token,
+    JWT_SECRET: fixtures.secrets.jwt,
+  };
+}

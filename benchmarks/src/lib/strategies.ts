@@ -17,7 +17,7 @@ import type {
   LoginUser,
 } from '@authbench/auth-core';
 import type { RedisConnection } from '@authbench/auth-stores';
-import type { Fixtures } from './fixtures.js';
+import { apiEnvironment, type Fixtures } from './fixtures.js';
 
 /**
  * The strategies built in process exactly as the API builds them: the app's own catalog and
@@ -43,14 +43,7 @@ export interface AppEnvironment {
 /** The app's configuration for this environment, as `startApi` would start it. */
 export function appConfig(fixtures: Fixtures, environment: AppEnvironment = {}): AppConfig {
   const env: Environment = {
-    NODE_ENV: 'production',
-    // Plain HTTP on loopback, as the API processes run: the session cookie cannot be Secure.
-    COOKIE_SECURE: 'false',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: ':memory:',
-    SESSION_SECRET: fixtures.secrets.session,
-    TOKEN_SECRET: fixtures.secrets.token,
-    JWT_SECRET: fixtures.secrets.jwt,
+    ...apiEnvironment(fixtures),
     ...(environment.databaseUrl === undefined ? {} : { DATABASE_URL: environment.databaseUrl }),
     ...(environment.redisUrl === undefined ? {} : { REDIS_URL: environment.redisUrl }),
     ...environment.env,
