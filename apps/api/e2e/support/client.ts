@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 /** A credential as a client holds it: the session cookie or a bearer token. */
 export interface Credential {
   readonly kind: 'cookie' | 'bearer';
@@ -54,8 +54,17 @@ export function newClientAddress(): string {
   return `127.4.${Math.floor(clientAddresses / 250) % 250}.${(clientAddresses % 250) + 1}`;
 }
 
-/** POST JSON from a chosen source address (one fresh connection), answered as a fetch `Response`. */
-export function postFrom(baseUrl: string, from: string, path: string, body: unknown): Promise<Response> {
+/**
+ * POST JSON from a chosen source address, answered as a fetch `Response`: on one fresh
+ * connection, or on `agent`'s kept-alive ones (an `http.Agent` created with that `localAddress`).
+ */
+export function postFrom(
+  baseUrl: string,
+  from: string,
+  path: string,
+  body: unknown,
+  agent?: Agent,
+): Promise<Response> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -63,7 +72,7 @@ export function postFrom(baseUrl: string, from: string, path: string, body: unkn
       {
         method: 'POST',
         localAddress: from,
-        agent: false,
+        agent: agent ?? false,
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) },
       },
       (incoming) => {
