@@ -67,7 +67,7 @@ describe('UserAccounts limits', () => {
     if (hasRedis) {
       testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 1_000 }));
     }
-  }, 60_000);
+  }, 600_000);
 
   afterAll(async () => {
     await users.close();
@@ -139,7 +139,7 @@ describe('UserAccounts limits', () => {
       ).resolves.toMatchObject({
         username,
       });
-    }, 60_000);
+    }, 600_000);
 
     it('spraying one password over many usernames from one address stops at 5 × the limit', async () => {
       const { accounts, hasher } = open();
@@ -154,7 +154,7 @@ describe('UserAccounts limits', () => {
       }
       expect(hasher.checks).toBe(50);
       for (const refused of outcomes.slice(50)) expect(refused).toBeInstanceOf(TooManyAttemptsError);
-    }, 60_000);
+    }, 600_000);
 
     it('a registration flood from one address gets 429 + Retry-After after 20, before any hash', async () => {
       const { accounts, hasher } = open();
@@ -176,7 +176,7 @@ describe('UserAccounts limits', () => {
           headers: { 'Retry-After': expect.stringMatching(/^\d+$/) },
         });
       }
-    }, 60_000);
+    }, 600_000);
   });
 });
 
@@ -282,5 +282,5 @@ describe('BoundedPasswordHasher', () => {
     } finally {
       await users.close();
     }
-  }, 60_000);
+  }, 600_000);
 });

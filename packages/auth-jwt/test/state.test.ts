@@ -335,7 +335,10 @@ function boundsContract(
       await expect(store.rotateRefresh(user.id, 'a', 'jti-a', 'next', until, null)).resolves.toBe('rotated');
     });
 
-    it('100 000 logins of one account keep its families at the cap; other users keep theirs', async () => {
+    // In process 100 000 logins (fast); in Redis 5 000, 50 times the cap, enough to show the
+    // bound without a round trip per login making a loaded machine's run minutes long.
+    const LOGINS = backend === 'memory' ? 100_000 : 5_000;
+    it(`${LOGINS.toLocaleString('en')} logins of one account keep its families at the cap; other users keep theirs`, async () => {
       const clock = new TestClock();
       const store = makeStore(clock);
       const user = newUser();
@@ -345,8 +348,7 @@ function boundsContract(
       for (const [index, other] of others.entries()) {
         await store.startLogin(other.id, `other-${index}`, `jti-${index}`, until, absolute);
       }
-      const LOGINS = 100_000;
-      const BATCH = 50; // in flight at once: far below what the 500 ms command timeout allows
+      const BATCH = 10; // in flight at once: far below what the 500 ms command timeout allows
       for (let start = 0; start < LOGINS; start += BATCH) {
         await Promise.all(
           Array.from({ length: BATCH }, (_, offset) =>
@@ -369,7 +371,7 @@ function boundsContract(
       await expect(store.rotateRefresh(user.id, 'login-0', 'jti-0', 'next', until, null)).resolves.toBe(
         'unknown',
       );
-    }, 120_000);
+    }, 600_000);
   });
 }
 

@@ -145,7 +145,7 @@ describe.each(kinds)('session strategy over HTTP (%s store)', (kind) => {
       for (const char of [...ids].join('')) counts.set(char, (counts.get(char) ?? 0) + 1);
       expect(counts.size).toBe(64);
       for (const count of counts.values()) expect(count).toBeGreaterThan(350);
-    });
+    }, 600_000);
   });
 
   describe('session fixation', () => {

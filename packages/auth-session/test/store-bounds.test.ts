@@ -98,7 +98,7 @@ describe('BoundedMemoryStore bounds', () => {
       ).every(Boolean),
     ).toBe(true);
     expect(await alive(store, ['mallory-99999', 'mallory-0'])).toEqual([true, false]);
-  }, 60_000);
+  }, 600_000);
 
   it('at the store-wide cap ends the least recently active session, never refusing a login', async () => {
     const clock = new Clock();
@@ -171,14 +171,14 @@ const redisAvailable = requireProgramOrSkip(
     expect(await store.count()).toBe(1);
   });
 
-  // 20 000, not 100 000: each login is four round trips here; the cap is reached after 100.
-  it('20 000 logins of one account leave it the cap of records; other users keep theirs', async () => {
+  // 5 000, not 100 000: each login is four round trips here; the cap is reached after 100.
+  it('5 000 logins of one account leave it the cap of records; other users keep theirs', async () => {
     const clock = new Clock();
     const prefix = 'bounds-b:';
     const store = new RedisSessionStore(redis, lifetime, clock.now, prefix, false);
     const others = Array.from({ length: 50 }, (_, index) => `other-${index}`);
     for (const userId of others) await put(store, `${userId}-s`, userId, clock.ms);
-    await manyLogins(store, 'mallory', 20_000, 50, clock);
+    await manyLogins(store, 'mallory', 5_000, 10, clock);
     expect(await indexSize(prefix, 'mallory')).toBe(MAX_SESSIONS_PER_USER);
     expect(await store.count()).toBe(others.length + MAX_SESSIONS_PER_USER);
     expect(
@@ -189,6 +189,6 @@ const redisAvailable = requireProgramOrSkip(
         )
       ).every(Boolean),
     ).toBe(true);
-    expect(await alive(store, ['mallory-19999', 'mallory-0'])).toEqual([true, false]);
-  }, 120_000);
+    expect(await alive(store, ['mallory-4999', 'mallory-0'])).toEqual([true, false]);
+  }, 600_000);
 });
