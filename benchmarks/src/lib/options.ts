@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SamplerOptions } from './sampler.js';
 
@@ -9,7 +11,8 @@ export interface CliOptions {
   readonly quick: boolean;
   /** Family id patterns (substring, case-insensitive); empty = every family. */
   readonly only: readonly string[];
-  readonly out: string;
+  /** Where the results go; null = not given (full: benchmarks/results; quick: a fresh temporary directory). */
+  readonly out: string | null;
   readonly help: boolean;
 }
 
@@ -22,13 +25,15 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only <pattern>[,<patt
   --quick          every case briefly (about 2–3 minutes): proves the harness, not the numbers
   --only <pattern> only the families whose id contains the pattern (repeatable, or comma-separated),
                    e.g. --only http, --only verify-cost,itsdangerous
-  --out <dir>      where latest.json, latest.md and the SVG charts go (default: benchmarks/results)
+  --out <dir>      where latest.json, latest.md and the SVG charts go (default: benchmarks/results;
+                   with --quick, a fresh temporary directory: a quick run never overwrites the
+                   committed full results)
   --help           this text`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
   let help = false;
-  let out = DEFAULT_OUT_DIR;
+  let out: string | null = null;
   const only: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
@@ -67,6 +72,16 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     }
   }
   return { quick, only, out, help };
+}
+
+/**
+ * The directory a run writes to: `--out` when given; otherwise benchmarks/results for a full run
+ * and a fresh temporary directory for a quick one, whose numbers must never replace the
+ * committed full results.
+ */
+export function outputDirectory(options: Pick<CliOptions, 'quick' | 'out'>): string {
+  if (options.out !== null) return options.out;
+  return options.quick ? mkdtempSync(join(tmpdir(), 'authbench-quick-')) : DEFAULT_OUT_DIR;
 }
 
 /** How long and how much each kind of measurement runs, per mode. */

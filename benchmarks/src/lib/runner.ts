@@ -12,7 +12,7 @@ import { captureEnvironment, gitCommit, loadAverage } from './environment.js';
 import { createFixtures } from './fixtures.js';
 import { closeHttpAgent } from './http.js';
 import { LoadGenerator } from './loadgen.js';
-import { type CliOptions, sizesFor, UsageError } from './options.js';
+import { type CliOptions, outputDirectory, sizesFor, UsageError } from './options.js';
 import { ProcessRegistry } from './processes.js';
 import { Progress } from './progress.js';
 import { probePython } from './python.js';
@@ -64,6 +64,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
     );
   }
 
+  const out = outputDirectory(options);
   const fixtures = createFixtures();
   const registry = new ProcessRegistry(fixtures.runId);
   const cpu = planCpus();
@@ -104,6 +105,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
   progress.log(
     `authbench benchmarks, ${sizes.mode} mode: ${selected.map((family) => family.id).join(', ')}; CPU plan: ${cpu.description}`,
   );
+  progress.log(`results will be written to ${out}`);
 
   const inputs: CaseInput[] = [];
   const targets: { spec: TargetSpec; profiler: Profiler | undefined }[] = [];
@@ -219,7 +221,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
     progress.update('writing the report and charts', 1, 1);
 
     const environment = captureEnvironment({ cpu, python, services: services.describe(), loadAverageStart });
-    await mkdir(options.out, { recursive: true });
+    await mkdir(out, { recursive: true });
     const draft: Results = {
       schema: SCHEMA_VERSION,
       runId: fixtures.runId,
@@ -235,16 +237,16 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       profiles,
       charts: [],
     };
-    const charts = await writeCharts(draft, options.out);
+    const charts = await writeCharts(draft, out);
     const results: Results = {
       ...draft,
       charts: charts.map((chart) => chart.file),
       durationMs: Date.now() - startedAt,
     };
-    await writeAtomically(join(options.out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeAtomically(join(options.out, 'latest.md'), renderMarkdown(results, charts));
+    await writeAtomically(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeAtomically(join(out, 'latest.md'), renderMarkdown(results, charts));
     files.push('latest.json', 'latest.md', ...charts.map((chart) => chart.file));
-    return { results, exitCode: failed ? 1 : 0, files: files.map((file) => join(options.out, file)) };
+    return { results, exitCode: failed ? 1 : 0, files: files.map((file) => join(out, file)) };
   } finally {
     progress.update('stopping every process this run started', 1, 1);
     await apis.stopAll().catch(() => undefined);
