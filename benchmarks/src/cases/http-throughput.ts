@@ -74,7 +74,10 @@ export const httpThroughput: Family = {
     });
     try {
       const match = await bare.waitForOutput(/listening on (http:\/\/\S+)/, 10_000);
-      const result = await ctx.loadgen.run({ url: `${match[1] ?? ''}/` });
+      const result = await ctx.loadgen.run({
+        url: `${match[1] ?? ''}/`,
+        servers: [{ name: 'api', pid: bare.pid }],
+      });
       scope.add({
         id: 'http-throughput/loadgen-ceiling',
         label: 'load generator ceiling: bare node:http server, same body as the baseline route',
@@ -103,7 +106,11 @@ export const httpThroughput: Family = {
         );
         const path = route === 'baseline' ? BASELINE_PATH : `/${route}/protected`;
         const headers = route === 'baseline' ? {} : (await api.credential(route)).headers;
-        const result = await ctx.loadgen.run({ url: `${api.baseUrl}${path}`, headers });
+        const result = await ctx.loadgen.run({
+          url: `${api.baseUrl}${path}`,
+          headers,
+          servers: await api.meteredServers(),
+        });
         done += 1;
         scope.add({
           id: httpCaseId(plan.config, route),

@@ -49,6 +49,15 @@ function columnsFor(unit: string): Column[] {
         number('p50Ms', 'p50 ms'),
         number('p99Ms', 'p99 ms'),
         number('littleMeanMs', 'mean ms (Little)'),
+        number('apiCpuUsPerRequest', 'server CPU µs/req'),
+        {
+          title: 'Redis / PostgreSQL CPU µs/req',
+          cell: (entry) =>
+            entry.numbers.redisCpuUsPerRequest === undefined &&
+            entry.numbers.postgresCpuUsPerRequest === undefined
+              ? '—'
+              : `${format(entry.numbers.redisCpuUsPerRequest)} / ${format(entry.numbers.postgresCpuUsPerRequest)}`,
+        },
         {
           title: 'errors / non-2xx',
           cell: (entry) => `${format(entry.numbers.errors)} / ${format(entry.numbers.non2xx)}`,
@@ -155,6 +164,12 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
       '',
     );
   }
+  if (results.environment.busy === true) {
+    lines.push(
+      `> **Busy machine** (${results.environment.busyReason ?? 'load at start'}): other work competed for the CPUs; read the intervals, and quote nothing from this run.`,
+      '',
+    );
+  }
   lines.push(
     `Generated ${results.generatedAt} in ${format(results.durationMs / 1000)} s by \`${results.command}\`, commit \`${results.commit}\`.`,
     '',
@@ -170,6 +185,10 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
         ['CPU pinning', env.pinning],
         ['Redis / PostgreSQL', env.services],
         ['load average (1/5/15 min) at start → end', `${env.loadAverageStart} → ${env.loadAverageEnd}`],
+        [
+          'CPUs busy / steal at start (1 s); steal over the run',
+          `${format(env.cpuBusyPercentStart)}% / ${format(env.stealPercentStart)}%; ${format(env.stealPercentRun)}%${env.busy === true ? ` — **busy**: ${env.busyReason ?? ''}` : ''}`,
+        ],
         [
           'programs',
           Object.entries(env.programs)

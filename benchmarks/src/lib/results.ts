@@ -115,6 +115,14 @@ export interface Environment {
   readonly v8: string;
   readonly loadAverageStart: string;
   readonly loadAverageEnd: string;
+  /** Share (%) of all CPUs busy, and stolen by the hypervisor, over 1 s sampled at run start (Linux). */
+  readonly cpuBusyPercentStart?: number;
+  readonly stealPercentStart?: number;
+  /** Steal (%) over the whole run, start to end (Linux). */
+  readonly stealPercentRun?: number;
+  /** True when the machine was busy at start (load, busy CPUs or steal): numbers not to be quoted. */
+  readonly busy?: boolean;
+  readonly busyReason?: string;
   readonly commit: string;
   readonly pinning: string;
   readonly services: string;

@@ -13,6 +13,7 @@ import { createFixtures } from './fixtures.js';
 import { closeHttpAgent } from './http.js';
 import { LoadGenerator } from './loadgen.js';
 import { type CliOptions, outputDirectory, sizesFor, UsageError } from './options.js';
+import { readCpuTimes, sampleMachineLoad } from './proc.js';
 import { ProcessRegistry } from './processes.js';
 import { Progress } from './progress.js';
 import { probePython } from './python.js';
@@ -65,6 +66,9 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
   }
 
   const out = outputDirectory(options);
+  // How busy the machine is before anything starts (1 s of /proc/stat): a busy run is flagged.
+  const machineStart = await sampleMachineLoad(1_000);
+  const timesStart = await readCpuTimes();
   const fixtures = createFixtures();
   const registry = new ProcessRegistry(fixtures.runId);
   const cpu = planCpus();
@@ -220,7 +224,14 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
     const targetResults = evaluated.map(({ result }) => final.get(result.id) ?? result);
     progress.update('writing the report and charts', 1, 1);
 
-    const environment = captureEnvironment({ cpu, python, services: services.describe(), loadAverageStart });
+    const environment = captureEnvironment({
+      cpu,
+      python,
+      services: services.describe(),
+      loadAverageStart,
+      machine: { start: machineStart, timesStart, timesEnd: await readCpuTimes() },
+    });
+    if (environment.busy === true) progress.log(`BUSY machine: ${environment.busyReason ?? ''}`);
     await mkdir(out, { recursive: true });
     const draft: Results = {
       schema: SCHEMA_VERSION,
