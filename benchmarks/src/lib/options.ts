@@ -90,6 +90,16 @@ export interface ModeSizes {
   readonly sampler: SamplerOptions;
   /** autocannon: a warm-up run, then the measured run, per case. */
   readonly load: { readonly warmupSec: number; readonly durationSec: number; readonly connections: number };
+  /**
+   * HTTP throughput in interleaved rounds: every route of a configuration once per round, order
+   * rotated. Each run has a warm-up (the first round's is longer) and a measured window.
+   */
+  readonly httpRounds: {
+    readonly count: number;
+    readonly durationSec: number;
+    readonly firstWarmupSec: number;
+    readonly warmupSec: number;
+  };
   /** Active logins at which server state is measured. */
   readonly stateSizes: readonly number[];
   /** Authenticated requests over which store look-ups are counted. */
@@ -112,6 +122,7 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'quick',
         sampler: { warmupMs: 60, samples: 25, minSampleMs: 2 },
         load: { warmupSec: 0.4, durationSec: 1.2, connections: 10 },
+        httpRounds: { count: 2, durationSec: 1.2, firstWarmupSec: 0.4, warmupSec: 0.3 },
         stateSizes: [1_000],
         lookupRequests: 50,
         revocationRepeats: 2,
@@ -125,6 +136,8 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'full',
         sampler: { warmupMs: 1_000, samples: 200, minSampleMs: 5 },
         load: { warmupSec: 3, durationSec: 10, connections: 10 },
+        // 6 rounds: the smallest count whose [min, max] covers the median with ≥ 95 %.
+        httpRounds: { count: 6, durationSec: 5, firstWarmupSec: 3, warmupSec: 1 },
         stateSizes: [1_000, 10_000, 100_000],
         lookupRequests: 1_000,
         revocationRepeats: 10,

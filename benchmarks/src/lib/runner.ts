@@ -192,10 +192,19 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       result: evaluateTarget(spec, cases),
       profiler,
     }));
-    // The budget goes to the worst misses first: they are the ones a reader asks about.
+    // The budget goes to the worst misses first: they are the ones a reader asks about; then
+    // the inconclusive ones (an interval straddling the goal), worst first too.
+    const rank = (status: TargetResult['status']) => (status === 'missed' ? 0 : 1);
     const missed = evaluated
-      .filter(({ result, profiler }) => result.status === 'missed' && profiler !== undefined)
-      .sort((a, b) => (a.result.measured ?? 0) / a.result.goal - (b.result.measured ?? 0) / b.result.goal);
+      .filter(
+        ({ result, profiler }) =>
+          (result.status === 'missed' || result.status === 'inconclusive') && profiler !== undefined,
+      )
+      .sort(
+        (a, b) =>
+          rank(a.result.status) - rank(b.result.status) ||
+          (a.result.measured ?? 0) / a.result.goal - (b.result.measured ?? 0) / b.result.goal,
+      );
     const profiles: ProfileSummary[] = [];
     const final = new Map<string, TargetResult>();
     for (const [rank, { result, profiler }] of missed.entries()) {
@@ -203,13 +212,13 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       if (rank >= sizes.profileBudget) {
         final.set(result.id, {
           ...result,
-          note: `not profiled: ${sizes.mode} mode profiles the ${sizes.profileBudget} worst-missed target${sizes.profileBudget === 1 ? '' : 's'}`,
+          note: `not profiled: ${sizes.mode} mode profiles the ${sizes.profileBudget} worst-missed or inconclusive target${sizes.profileBudget === 1 ? '' : 's'}`,
         });
         continue;
       }
       const id = `profile-${result.id}`;
       progress.update(
-        `profiling the missed target ${result.id}`,
+        `profiling the ${result.status} target ${result.id}`,
         rank,
         Math.min(missed.length, sizes.profileBudget),
       );
