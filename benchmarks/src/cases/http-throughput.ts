@@ -19,6 +19,10 @@ import { missingService } from '../lib/services.js';
  */
 const BASELINE_PATH = '/strategies';
 const BARE_SERVER = fileURLToPath(new URL('../lib/bare-server.js', import.meta.url));
+const BARE_JWT_SERVER = fileURLToPath(new URL('../lib/bare-jwt-server.js', import.meta.url));
+/** The limit of the JWT route: a peer route in the stateless JWT configuration's rounds. */
+const BARE_JWT = 'bare-jwt';
+const BARE_JWT_CONFIG = 'memory-1w-stateless';
 
 interface Plan {
   readonly config: string;
@@ -34,8 +38,53 @@ const REDIS_PLANS: readonly Plan[] = [
   { config: 'redis-2w', routes: STRATEGIES },
 ];
 
-export function httpCaseId(config: string, route: StrategyName | 'baseline'): string {
+export function httpCaseId(config: string, route: StrategyName | 'baseline' | typeof BARE_JWT): string {
   return `http-throughput/${config}/${route}`;
+}
+
+/**
+ * Starts the bare JWT verifier with the run's JWT secret and the issuer/audience of a token the
+ * API issued (so it checks exactly what the app checks), pinned like the API.
+ */
+async function startBareJwt(ctx: RunContext, api: ApiHandle) {
+  const credential = await api.credential('jwt');
+  const token = credential.value;
+  let claims: { iss?: unknown; aud?: unknown } = {};
+  try {
+    claims = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as typeof claims;
+  } catch {
+    // Not a JWT in the body: the verifier then answers 401 and the load run's status check says so.
+  }
+  const managed = ctx.registry.spawn({
+    name: 'bare node:http JWT verifier',
+    command: process.execPath,
+    args: [BARE_JWT_SERVER],
+    cpus: ctx.cpu.serverCpus,
+    env: {
+      PATH: process.env.PATH ?? '',
+      BARE_JWT_SECRET: ctx.fixtures.secrets.jwt,
+      ...(typeof claims.iss === 'string' ? { BARE_JWT_ISSUER: claims.iss } : {}),
+      ...(typeof claims.aud === 'string' ? { BARE_JWT_AUDIENCE: claims.aud } : {}),
+    },
+  });
+  try {
+    const match = await managed.waitForOutput(/listening on (http:\/\/\S+)/, 10_000);
+    const route: RoundRoute<typeof BARE_JWT> = {
+      key: BARE_JWT,
+      label: 'bare node:http JWT verifier',
+      spec: {
+        url: `${match[1] ?? ''}/`,
+        headers: credential.headers,
+        servers: [{ name: 'api', pid: managed.pid }],
+      },
+    };
+    return { route, stop: () => managed.stop() };
+  } catch (error) {
+    await managed.stop();
+    throw error;
+  }
 }
 
 export const httpThroughput: Family = {
@@ -63,7 +112,7 @@ export const httpThroughput: Family = {
     if (redisMissing !== null) scope.skipPart(redisMissing, 'the Redis + PostgreSQL configurations');
     const plans = [...MEMORY_PLANS, ...(redisMissing === null ? REDIS_PLANS : [])];
     const rounds = ctx.sizes.httpRounds;
-    const total = rounds.count * (1 + plans.reduce((sum, plan) => sum + plan.routes.length + 1, 0));
+    const total = rounds.count * (2 + plans.reduce((sum, plan) => sum + plan.routes.length + 1, 0));
     let done = 0;
     const { connections } = ctx.sizes.load;
     // One measured run of a round: the first round's warm-up is the long one.
@@ -130,7 +179,7 @@ export const httpThroughput: Family = {
       scope.step(`starting the API (${plan.config})`, done, total);
       const api: ApiHandle = await ctx.apis.get(plan.config);
       const servers = await api.meteredServers();
-      const routes: RoundRoute<StrategyName | 'baseline'>[] = [];
+      const routes: RoundRoute<StrategyName | 'baseline' | typeof BARE_JWT>[] = [];
       for (const route of ['baseline', ...plan.routes] as const) {
         const path = route === 'baseline' ? BASELINE_PATH : `/${route}/protected`;
         const headers = route === 'baseline' ? {} : (await api.credential(route)).headers;
@@ -140,13 +189,37 @@ export const httpThroughput: Family = {
           spec: { url: `${api.baseUrl}${path}`, headers, servers },
         });
       }
+      const peer = plan.config === BARE_JWT_CONFIG ? await startBareJwt(ctx, api) : null;
+      if (peer !== null) routes.push(peer.route);
       // Every route once per round, order rotated: drift lands on all of them alike.
-      const byRoute = await runRounds(routes, rounds.count, (entry, round) => {
-        scope.step(`${plan.config} · round ${round + 1}/${rounds.count} · ${entry.label}`, done, total);
-        done += 1;
-        return measure(entry.spec, round);
-      });
+      let byRoute: Awaited<ReturnType<typeof runRounds<(typeof routes)[number]['key']>>>;
+      try {
+        byRoute = await runRounds(routes, rounds.count, (entry, round) => {
+          scope.step(`${plan.config} · round ${round + 1}/${rounds.count} · ${entry.label}`, done, total);
+          done += 1;
+          return measure(entry.spec, round);
+        });
+      } finally {
+        await peer?.stop();
+      }
+      if (peer !== null) {
+        addRounds(byRoute.get(BARE_JWT) ?? [], {
+          id: httpCaseId(plan.config, BARE_JWT),
+          label: `the limit: bare node:http verifying the same HS256 JWT (KeyObject, exp/iss/aud), no framework — peer of ${api.config.description}`,
+          unit: 'req/s',
+          better: 'higher',
+          baselineId: httpCaseId(plan.config, 'baseline'),
+          params: {
+            config: 'bare-node-http-jwt',
+            route: BARE_JWT,
+            workers: 1,
+            path: '/',
+            rounds: rounds.count,
+          },
+        });
+      }
       for (const route of routes) {
+        if (route.key === BARE_JWT) continue;
         const path = route.key === 'baseline' ? BASELINE_PATH : `/${route.key}/protected`;
         addRounds(byRoute.get(route.key) ?? [], {
           id: httpCaseId(plan.config, route.key),
