@@ -122,7 +122,7 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'quick',
         sampler: { warmupMs: 60, samples: 25, minSampleMs: 2 },
         load: { warmupSec: 0.4, durationSec: 1.2, connections: 10 },
-        httpRounds: { count: 2, durationSec: 1.2, firstWarmupSec: 0.4, warmupSec: 0.3 },
+        httpRounds: { count: 2, durationSec: 1, firstWarmupSec: 0.4, warmupSec: 0.2 },
         stateSizes: [1_000],
         lookupRequests: 50,
         revocationRepeats: 2,
