@@ -3,6 +3,7 @@ import type { ApiHandle } from '../lib/api-process.js';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
+import { medianInterval } from '../lib/interval.js';
 import type { LoadResult, LoadSpec } from '../lib/loadgen.js';
 import type { CaseInput } from '../lib/results.js';
 import { aggregateRounds, type RoundRoute, runRounds } from '../lib/rounds.js';
@@ -238,6 +239,11 @@ export const httpThroughput: Family = {
         });
       }
     }
+
+    const { coverage } = medianInterval(Array.from({ length: rounds.count }, (_, index) => index));
+    scope.note(
+      `${rounds.count} interleaved rounds per configuration (order rotated per round); each figure is the median of the rounds, and (low–high) its order-statistic interval, which covers the true median with ${(coverage * 100).toFixed(coverage >= 0.95 ? 1 : 0)}% probability${coverage < 0.95 ? ' — less than 95%: too few rounds to decide a target' : ''}. Server CPU µs/req is utime+stime of the API process tree (and of Redis / PostgreSQL) from /proc over the measured window ÷ requests.`,
+    );
 
     const target = (id: string, description: string, config: string, route: StrategyName, goal: number) =>
       scope.target(

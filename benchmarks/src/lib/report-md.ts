@@ -81,7 +81,7 @@ function columnsFor(unit: string): Column[] {
       return [number('median', 'median µs'), number('p10', 'p10'), number('p90', 'p90')];
     case 'req/s':
       return [
-        withInterval('reqPerSec', 'req/s (95% CI)'),
+        withInterval('reqPerSec', 'req/s (interval)'),
         withInterval('p50Ms', 'p50 ms'),
         withInterval('p99Ms', 'p99 ms'),
         number('littleMeanMs', 'mean ms (Little)'),
