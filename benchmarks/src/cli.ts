@@ -23,10 +23,10 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const outcome = await runBenchmarks(options, argv);
     const { results } = outcome;
-    const missed = results.targets.filter((target) => target.status === 'missed').length;
+    const count = (status: string) => results.targets.filter((target) => target.status === status).length;
     process.stderr.write(
-      `\n${results.cases.length} cases in ${Math.round(results.durationMs / 1000)} s (${results.mode} mode); ` +
-        `targets: ${results.targets.length - missed} of ${results.targets.length} met or not measured, ${missed} missed.\n` +
+      `\n${results.cases.length} cases in ${Math.round(results.durationMs / 1000)} s (${results.mode} mode${results.environment.busy === true ? ', BUSY machine' : ''}); ` +
+        `targets: ${count('met')} met, ${count('missed')} missed, ${count('inconclusive')} inconclusive, ${count('not-measured')} not measured (of ${results.targets.length}).\n` +
         outcome.files.map((file) => `  wrote ${file}\n`).join(''),
     );
     return outcome.exitCode;

@@ -1,14 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FAMILY_IDS, type Results, validateResults } from '../src/lib/results.js';
 
 /**
- * Runs `cli --quick` once, as `npm run bench -- --quick` does, into a temporary directory,
+ * Runs `cli --quick` once, exactly as `npm run bench -- --quick` does (no `--out`: a quick run
+ * must pick a fresh temporary directory by itself and never touch benchmarks/results),
  * and checks the shape of what it wrote — never the speed. Families whose programs are
  * missing are skipped by the CLI; here that prints why, and fails under CI=true.
  */
@@ -26,6 +28,20 @@ let output = '';
 let seconds = 0;
 let servicesBefore = false;
 let results: Results;
+/** Hash of every file in benchmarks/results before and after the run: a quick run must not change them. */
+let committedBefore = '';
+let committedAfter = '';
+const COMMITTED = join(PACKAGE, 'results');
+
+function hashDirectory(dir: string): string {
+  if (!existsSync(dir)) return 'absent';
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    hash.update(name);
+    hash.update(readFileSync(join(dir, name)));
+  }
+  return hash.digest('hex');
+}
 
 beforeAll(async () => {
   if (!existsSync(API_MAIN)) {
@@ -40,11 +56,11 @@ beforeAll(async () => {
     },
   );
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-  out = mkdtempSync(join(tmpdir(), 'authbench-harness-'));
+  committedBefore = hashDirectory(COMMITTED);
   servicesBefore = existsSync(join(REPO, '.services/env'));
   const started = Date.now();
   exitCode = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [join(BUILD, 'cli.js'), '--quick', '--out', out], {
+    const child = spawn(process.execPath, [join(BUILD, 'cli.js'), '--quick'], {
       cwd: REPO,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,6 +74,8 @@ beforeAll(async () => {
     child.on('exit', (code) => resolve(code));
   });
   seconds = (Date.now() - started) / 1000;
+  committedAfter = hashDirectory(COMMITTED);
+  out = /results will be written to (\S+)/.exec(output)?.[1] ?? '';
   console.log(
     `bench --quick took ${seconds.toFixed(0)} s; exit code ${exitCode}\n${output.split('\n').slice(-14).join('\n')}`,
   );
@@ -70,6 +88,13 @@ afterAll(() => {
 });
 
 describe('npm run bench -- --quick', () => {
+  it('writes into a fresh temporary directory it prints, never into benchmarks/results', () => {
+    expect(out).not.toBe('');
+    expect(relative(tmpdir(), out).startsWith('..')).toBe(false);
+    expect(relative(COMMITTED, out).startsWith('..')).toBe(true);
+    expect(committedAfter).toBe(committedBefore);
+  });
+
   it('exits 0 after writing latest.json, latest.md and the charts', () => {
     expect({ exitCode, tail: exitCode === 0 ? '' : output.slice(-4000) }).toEqual({ exitCode: 0, tail: '' });
     for (const file of ['latest.json', 'latest.md']) expect(existsSync(join(out, file))).toBe(true);

@@ -4,6 +4,8 @@ import { freePort } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
 import { apiEnvironment, type Fixtures } from './fixtures.js';
 import { type Credential, ensureUser, login, type StrategyName, waitForHttp } from './http.js';
+import type { MeteredServer } from './loadgen.js';
+import { parseStatTicks, pidListeningOn } from './proc.js';
 import type { ManagedProcess, ProcessRegistry } from './processes.js';
 
 export const API_MAIN = fileURLToPath(new URL('../../../apps/api/dist/main.js', import.meta.url));
@@ -25,6 +27,8 @@ export interface ApiHandle {
   readonly process: ManagedProcess;
   /** A credential for the run's user, logged in once per strategy and reused. */
   credential(strategy: StrategyName): Promise<Credential>;
+  /** The servers whose CPU a load run on this API meters: the API's process tree, and Redis / PostgreSQL when it uses them. */
+  meteredServers(): Promise<MeteredServer[]>;
   /** A fresh login (revocation measurements log out what they use). */
   freshLogin(strategy: StrategyName): Promise<Credential>;
   stop(): Promise<void>;
@@ -44,9 +48,7 @@ function procChildren(pid: number): Promise<number[]> {
 
 async function cpuTicks(pid: number): Promise<number> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return parseStatTicks(await readFile(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return 0;
   }
@@ -75,6 +77,28 @@ export async function waitForWorkers(pid: number, workers: number, timeoutMs: nu
       await pause(100);
     }
   }
+}
+
+/** The API's process tree, plus the processes listening on its REDIS_URL and DATABASE_URL ports. */
+async function meteredServers(pid: number, env: Readonly<Record<string, string>>): Promise<MeteredServer[]> {
+  const servers: MeteredServer[] = [{ name: 'api', pid }];
+  for (const [name, variable] of [
+    ['redis', 'REDIS_URL'],
+    ['postgres', 'DATABASE_URL'],
+  ] as const) {
+    const url = env[variable];
+    if (url === undefined) continue;
+    let port: number;
+    try {
+      const parsed = new URL(url);
+      port = Number(parsed.port || (name === 'redis' ? 6379 : 5432));
+    } catch {
+      continue;
+    }
+    const server = await pidListeningOn(port);
+    if (server !== null) servers.push({ name, pid: server });
+  }
+  return servers;
 }
 
 export interface StartApiOptions {
@@ -130,6 +154,7 @@ export async function startApi(
         return pending;
       },
       freshLogin,
+      meteredServers: () => meteredServers(managed.pid, config.env),
       stop: () => managed.stop(),
     };
   } catch (error) {

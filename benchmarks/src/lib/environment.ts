@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { postgresBinDir, redisServerProgram } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
+import { busyReason, type CpuTimes, cpuShares, type MachineLoad } from './proc.js';
 import type { PythonInfo } from './python.js';
 import type { Environment } from './results.js';
 import { REPO_ROOT } from './services.js';
@@ -63,6 +64,12 @@ export function captureEnvironment(options: {
   readonly python: PythonInfo;
   readonly services: string;
   readonly loadAverageStart: string;
+  /** The machine's load sampled at run start, and /proc/stat then (for the run's steal). */
+  readonly machine?: {
+    readonly start: MachineLoad;
+    readonly timesStart: CpuTimes | null;
+    readonly timesEnd: CpuTimes | null;
+  };
 }): Environment {
   const packages: Record<string, string> = {};
   for (const [name, home] of PACKAGE_HOMES) packages[name] = versionOf(name, home);
@@ -82,6 +89,25 @@ export function captureEnvironment(options: {
   if (options.cpu.taskset !== null)
     programs.taskset = firstLine(options.cpu.taskset, ['--version']) ?? 'unknown';
   const cpuList = cpus();
+  const machine = options.machine;
+  const percent = (share: number) => Math.round(share * 1000) / 10;
+  const reason = machine === undefined ? null : busyReason(machine.start, options.cpu.cores);
+  const load: Partial<Environment> =
+    machine === undefined
+      ? {}
+      : {
+          ...(machine.start.busyShare === null
+            ? {}
+            : { cpuBusyPercentStart: percent(machine.start.busyShare) }),
+          ...(machine.start.stealShare === null
+            ? {}
+            : { stealPercentStart: percent(machine.start.stealShare) }),
+          ...(machine.timesStart === null || machine.timesEnd === null
+            ? {}
+            : { stealPercentRun: percent(cpuShares(machine.timesStart, machine.timesEnd).steal) }),
+          busy: reason !== null,
+          ...(reason === null ? {} : { busyReason: reason }),
+        };
   return {
     date: new Date().toISOString(),
     cpu: `${cpuList[0]?.model ?? 'unknown'}${cpuList[0]?.speed ? ` @ ${cpuList[0].speed} MHz` : ''}`,
@@ -92,6 +118,7 @@ export function captureEnvironment(options: {
     v8: process.versions.v8,
     loadAverageStart: options.loadAverageStart,
     loadAverageEnd: loadAverage(),
+    ...load,
     commit: gitCommit(),
     pinning: options.cpu.description,
     services: options.services,

@@ -4,6 +4,7 @@ import { httpRequest } from './http.js';
 import { IpcClient } from './ipc.js';
 import type { LoadRunRequest, LoadRunResult } from './loadgen-child.js';
 import type { ModeSizes } from './options.js';
+import { cpuShares, readCpuTimes, treeCpuMs } from './proc.js';
 import type { ProcessRegistry } from './processes.js';
 
 const CHILD = fileURLToPath(new URL('./loadgen-child.js', import.meta.url));
@@ -13,6 +14,17 @@ export interface LoadSpec {
   readonly headers?: Readonly<Record<string, string>>;
   /** Status a single request must get before the load starts (default 200). */
   readonly expectStatus?: number;
+  /**
+   * Server processes whose CPU (utime + stime of the process and everything below it, from
+   * /proc) is read just before and just after the measured run — not the warm-up.
+   */
+  readonly servers?: readonly MeteredServer[];
+}
+
+/** A server process to meter: `name` keys the numbers (`api`, `redis`, `postgres`…). */
+export interface MeteredServer {
+  readonly name: string;
+  readonly pid: number;
 }
 
 /** One measured load run, with what the load generator itself cost. */
@@ -23,6 +35,21 @@ export interface LoadResult extends LoadRunResult {
   readonly loadgenCpuUsPerRequest: number;
   /** The server answered `Connection: close` (gunicorn's sync workers): every request reconnects. */
   readonly closesConnections: boolean;
+  /** CPU each metered server used over the measured window, in ms (absent: not readable here). */
+  readonly serverCpuMs: Readonly<Record<string, number>>;
+  /** Wall time of the metered window (ms), the denominator of the servers' CPU shares. */
+  readonly meteredMs: number;
+  /** Shares (0–1) of all the machine's CPU time busy and stolen over the window; null off Linux. */
+  readonly machineBusyShare: number | null;
+  readonly stealShare: number | null;
+}
+
+async function meter(servers: readonly MeteredServer[]) {
+  const [times, ...cpu] = await Promise.all([
+    readCpuTimes(),
+    ...servers.map((server) => treeCpuMs(server.pid)),
+  ]);
+  return { at: process.hrtime.bigint(), times, cpu };
 }
 
 /**
@@ -57,12 +84,28 @@ export class LoadGenerator {
     const client = this.start();
     const warmupSec = overrides.warmupSec ?? this.sizes.load.warmupSec;
     if (warmupSec > 0) await client.call({ type: 'run', run: { ...base, durationSec: warmupSec } });
+    const servers = spec.servers ?? [];
+    const before = await meter(servers);
     const result = await client.call<LoadRunResult>({
       type: 'run',
       run: { ...base, durationSec: overrides.durationSec ?? this.sizes.load.durationSec },
     });
+    const after = await meter(servers);
+    const serverCpuMs: Record<string, number> = {};
+    for (const [index, server] of servers.entries()) {
+      const start = before.cpu[index];
+      const end = after.cpu[index];
+      if (start !== null && start !== undefined && end !== null && end !== undefined)
+        serverCpuMs[server.name] = end - start;
+    }
+    const shares =
+      before.times === null || after.times === null ? null : cpuShares(before.times, after.times);
     return {
       ...result,
+      serverCpuMs,
+      meteredMs: Number(after.at - before.at) / 1e6,
+      machineBusyShare: shares?.busy ?? null,
+      stealShare: shares?.steal ?? null,
       loadgenCpuShare: result.loadgenCpuMs / 1000 / result.durationSec,
       loadgenCpuUsPerRequest: result.requests === 0 ? 0 : (result.loadgenCpuMs * 1000) / result.requests,
       closesConnections: String(check.headers.connection ?? '').toLowerCase() === 'close',
@@ -108,7 +151,23 @@ export function loadNumbers(result: LoadResult, connections: number): Record<str
     connections,
     loadgenCpuShare: result.loadgenCpuShare,
     loadgenCpuUsPerRequest: result.loadgenCpuUsPerRequest,
+    ...serverCpuNumbers(result),
   };
+}
+
+/**
+ * Per metered server: `<name>CpuUsPerRequest` (its CPU ÷ completed requests, µs) and
+ * `<name>CpuShare` (cores it kept busy over the window); the machine's steal and busy shares.
+ */
+export function serverCpuNumbers(result: LoadResult): Record<string, number> {
+  const numbers: Record<string, number> = {};
+  for (const [name, cpuMs] of Object.entries(result.serverCpuMs)) {
+    numbers[`${name}CpuUsPerRequest`] = result.requests === 0 ? 0 : (cpuMs * 1000) / result.requests;
+    numbers[`${name}CpuShare`] = result.meteredMs <= 0 ? 0 : cpuMs / result.meteredMs;
+  }
+  if (result.stealShare !== null) numbers.stealShare = result.stealShare;
+  if (result.machineBusyShare !== null) numbers.machineBusyShare = result.machineBusyShare;
+  return numbers;
 }
 
 /** Notes a reader needs next to a load result: errors, and a saturated load generator. */

@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SamplerOptions } from './sampler.js';
 
@@ -9,7 +11,8 @@ export interface CliOptions {
   readonly quick: boolean;
   /** Family id patterns (substring, case-insensitive); empty = every family. */
   readonly only: readonly string[];
-  readonly out: string;
+  /** Where the results go; null = not given (full: benchmarks/results; quick: a fresh temporary directory). */
+  readonly out: string | null;
   readonly help: boolean;
 }
 
@@ -22,13 +25,15 @@ export const USAGE = `usage: npm run bench -- [--quick] [--only <pattern>[,<patt
   --quick          every case briefly (about 2–3 minutes): proves the harness, not the numbers
   --only <pattern> only the families whose id contains the pattern (repeatable, or comma-separated),
                    e.g. --only http, --only verify-cost,itsdangerous
-  --out <dir>      where latest.json, latest.md and the SVG charts go (default: benchmarks/results)
+  --out <dir>      where latest.json, latest.md and the SVG charts go (default: benchmarks/results;
+                   with --quick, a fresh temporary directory: a quick run never overwrites the
+                   committed full results)
   --help           this text`;
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
   let help = false;
-  let out = DEFAULT_OUT_DIR;
+  let out: string | null = null;
   const only: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
@@ -69,12 +74,32 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   return { quick, only, out, help };
 }
 
+/**
+ * The directory a run writes to: `--out` when given; otherwise benchmarks/results for a full run
+ * and a fresh temporary directory for a quick one, whose numbers must never replace the
+ * committed full results.
+ */
+export function outputDirectory(options: Pick<CliOptions, 'quick' | 'out'>): string {
+  if (options.out !== null) return options.out;
+  return options.quick ? mkdtempSync(join(tmpdir(), 'authbench-quick-')) : DEFAULT_OUT_DIR;
+}
+
 /** How long and how much each kind of measurement runs, per mode. */
 export interface ModeSizes {
   readonly mode: 'quick' | 'full';
   readonly sampler: SamplerOptions;
   /** autocannon: a warm-up run, then the measured run, per case. */
   readonly load: { readonly warmupSec: number; readonly durationSec: number; readonly connections: number };
+  /**
+   * HTTP throughput in interleaved rounds: every route of a configuration once per round, order
+   * rotated. Each run has a warm-up (the first round's is longer) and a measured window.
+   */
+  readonly httpRounds: {
+    readonly count: number;
+    readonly durationSec: number;
+    readonly firstWarmupSec: number;
+    readonly warmupSec: number;
+  };
   /** Active logins at which server state is measured. */
   readonly stateSizes: readonly number[];
   /** Authenticated requests over which store look-ups are counted. */
@@ -97,6 +122,7 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'quick',
         sampler: { warmupMs: 60, samples: 25, minSampleMs: 2 },
         load: { warmupSec: 0.4, durationSec: 1.2, connections: 10 },
+        httpRounds: { count: 2, durationSec: 1, firstWarmupSec: 0.4, warmupSec: 0.2 },
         stateSizes: [1_000],
         lookupRequests: 50,
         revocationRepeats: 2,
@@ -110,6 +136,8 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'full',
         sampler: { warmupMs: 1_000, samples: 200, minSampleMs: 5 },
         load: { warmupSec: 3, durationSec: 10, connections: 10 },
+        // 6 rounds: the smallest count whose [min, max] covers the median with ≥ 95 %.
+        httpRounds: { count: 6, durationSec: 5, firstWarmupSec: 3, warmupSec: 1 },
         stateSizes: [1_000, 10_000, 100_000],
         lookupRequests: 1_000,
         revocationRepeats: 10,

@@ -1,5 +1,5 @@
 import type { ChartFile } from './charts.js';
-import type { BenchCase, FamilyId, ProfileSummary, Results } from './results.js';
+import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
 import { round } from './stats.js';
 
@@ -38,6 +38,42 @@ const number = (key: string, title: string): Column => ({
   cell: (entry) => format(entry.numbers[key]),
 });
 
+/** The median with its interval when the case was measured in rounds: `3 800 (3 631–3 987)`. */
+const withInterval = (key: string, title: string): Column => ({
+  title,
+  cell: (entry) => {
+    const low = entry.numbers[`${key}Low`];
+    const high = entry.numbers[`${key}High`];
+    const median = format(entry.numbers[key]);
+    return low === undefined || high === undefined || low === high
+      ? median
+      : `${median} (${format(low)}–${format(high)})`;
+  },
+});
+
+function targetMeasured(target: TargetResult): string {
+  if (target.measured === null) return '—';
+  if (target.measuredLow === undefined || target.measuredHigh === undefined) {
+    return `${format(target.measured)}× (one measurement, no interval)`;
+  }
+  return `${format(target.measured)}× (${format(target.measuredLow)}–${format(target.measuredHigh)}; ${format((target.coverage ?? 0) * 100)}% interval, ${target.rounds ?? 0} rounds)`;
+}
+
+function targetStatus(target: TargetResult): string {
+  switch (target.status) {
+    case 'met':
+      return 'met';
+    case 'missed':
+      return '**missed**';
+    case 'inconclusive':
+      return (target.coverage ?? 0) < 0.95
+        ? `inconclusive (${target.rounds ?? 0} rounds cannot reach 95%)`
+        : 'inconclusive (the interval straddles the goal)';
+    default:
+      return 'not measured';
+  }
+}
+
 /** Columns by unit: what a reader compares for that kind of measurement. */
 function columnsFor(unit: string): Column[] {
   switch (unit) {
@@ -45,10 +81,20 @@ function columnsFor(unit: string): Column[] {
       return [number('median', 'median µs'), number('p10', 'p10'), number('p90', 'p90')];
     case 'req/s':
       return [
-        number('reqPerSec', 'req/s'),
-        number('p50Ms', 'p50 ms'),
-        number('p99Ms', 'p99 ms'),
+        withInterval('reqPerSec', 'req/s (interval)'),
+        withInterval('p50Ms', 'p50 ms'),
+        withInterval('p99Ms', 'p99 ms'),
         number('littleMeanMs', 'mean ms (Little)'),
+        withInterval('apiCpuUsPerRequest', 'server CPU µs/req'),
+        number('rounds', 'rounds'),
+        {
+          title: 'Redis / PostgreSQL CPU µs/req',
+          cell: (entry) =>
+            entry.numbers.redisCpuUsPerRequest === undefined &&
+            entry.numbers.postgresCpuUsPerRequest === undefined
+              ? '—'
+              : `${format(entry.numbers.redisCpuUsPerRequest)} / ${format(entry.numbers.postgresCpuUsPerRequest)}`,
+        },
         {
           title: 'errors / non-2xx',
           cell: (entry) => `${format(entry.numbers.errors)} / ${format(entry.numbers.non2xx)}`,
@@ -155,6 +201,12 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
       '',
     );
   }
+  if (results.environment.busy === true) {
+    lines.push(
+      `> **Busy machine** (${results.environment.busyReason ?? 'load at start'}): other work competed for the CPUs; read the intervals, and quote nothing from this run.`,
+      '',
+    );
+  }
   lines.push(
     `Generated ${results.generatedAt} in ${format(results.durationMs / 1000)} s by \`${results.command}\`, commit \`${results.commit}\`.`,
     '',
@@ -170,6 +222,10 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
         ['CPU pinning', env.pinning],
         ['Redis / PostgreSQL', env.services],
         ['load average (1/5/15 min) at start → end', `${env.loadAverageStart} → ${env.loadAverageEnd}`],
+        [
+          'CPUs busy / steal at start (1 s); steal over the run',
+          `${format(env.cpuBusyPercentStart)}% / ${format(env.stealPercentStart)}%; ${format(env.stealPercentRun)}%${env.busy === true ? ` — **busy**: ${env.busyReason ?? ''}` : ''}`,
+        ],
         [
           'programs',
           Object.entries(env.programs)
@@ -187,15 +243,15 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     '',
     '## Targets',
     '',
-    'Goals, not assertions: each compares two cases of this run ("× as good": higher is better).',
+    'Goals, not assertions: each compares two cases of this run ("× as good": higher is better). An HTTP target is measured in interleaved rounds: "measured" is the median of the per-round ratios (each round pairs the route with its baseline) with its distribution-free interval. It is **met** only when the whole 95% interval is at or above the goal, **missed** only when it is wholly below, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run). Targets measured once (in-process) are decided on the point estimate and say so.',
     '',
     table(
       ['target', 'measured', 'goal', 'status', 'where the time goes'],
       results.targets.map((target) => [
         target.description,
-        target.measured === null ? '—' : `${format(target.measured)}×`,
+        targetMeasured(target),
         `≥ ${target.goal}×`,
-        target.status === 'met' ? 'met' : target.status === 'missed' ? '**missed**' : 'not measured',
+        targetStatus(target),
         target.profileId === undefined ? (target.note ?? '') : `[profile](#${target.profileId})`,
       ]),
     ),
@@ -219,7 +275,7 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     if (chart !== undefined) lines.push(`![${chart.title}](${chart.file})`, '');
   }
   if (results.profiles.length > 0) {
-    lines.push('## Where the time goes (profiles of missed targets)', '');
+    lines.push('## Where the time goes (profiles of missed and inconclusive targets)', '');
     for (const profile of results.profiles)
       lines.push(`<a id="${profile.id}"></a>`, '', profileSection(profile), '');
   }

@@ -2,6 +2,8 @@
  * The results model: what `latest.json` holds (its schema is documented in README.md, and
  * `validateResults` checks it — the harness test runs it on every quick run).
  */
+import { medianInterval, verdict } from './interval.js';
+
 export const SCHEMA_VERSION = 'authbench-benchmarks/1';
 
 export const FAMILY_IDS = [
@@ -37,6 +39,12 @@ export interface CaseInput {
   /** What was measured: strategy, store, library, algorithm, workers… */
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly notes?: readonly string[];
+  /**
+   * Measured in interleaved rounds (HTTP): one entry per round, in round order, with the
+   * per-round figures (`reqPerSec`, `p50Ms`, `p99Ms`, `apiCpuUsPerRequest`) and `position`
+   * (where in the round it ran, 0 = first). Cases of one group share the round index.
+   */
+  readonly rounds?: readonly Readonly<Record<string, number>>[];
 }
 
 export interface BenchCase extends CaseInput {
@@ -77,9 +85,22 @@ export interface TargetSpec {
 }
 
 export interface TargetResult extends TargetSpec {
-  readonly status: 'met' | 'missed' | 'not-measured';
-  /** How many times as good as the reference (higher is better), when both were measured. */
+  /**
+   * With rounds: `met` only when the whole 95 % interval of the ratio is ≥ goal, `missed` only
+   * when it is wholly below, else `inconclusive` (also when too few rounds reach 95 %).
+   * Without rounds (one measurement): `met` / `missed` on the point estimate.
+   */
+  readonly status: 'met' | 'missed' | 'inconclusive' | 'not-measured';
+  /**
+   * How many times as good as the reference (higher is better), when both were measured: with
+   * rounds, the median of the per-round ratios (each round pairs the case with its reference).
+   */
   readonly measured: number | null;
+  /** With rounds: the interval of `measured`, its coverage (0–1) and the number of rounds. */
+  readonly measuredLow?: number;
+  readonly measuredHigh?: number;
+  readonly coverage?: number;
+  readonly rounds?: number;
   /** Id of the profile that says where the time goes, for a missed target. */
   readonly profileId?: string;
   readonly note?: string;
@@ -115,6 +136,14 @@ export interface Environment {
   readonly v8: string;
   readonly loadAverageStart: string;
   readonly loadAverageEnd: string;
+  /** Share (%) of all CPUs busy, and stolen by the hypervisor, over 1 s sampled at run start (Linux). */
+  readonly cpuBusyPercentStart?: number;
+  readonly stealPercentStart?: number;
+  /** Steal (%) over the whole run, start to end (Linux). */
+  readonly stealPercentRun?: number;
+  /** True when the machine was busy at start (load, busy CPUs or steal): numbers not to be quoted. */
+  readonly busy?: boolean;
+  readonly busyReason?: string;
   readonly commit: string;
   readonly pinning: string;
   readonly services: string;
@@ -174,12 +203,47 @@ export function evaluateTarget(spec: TargetSpec, cases: readonly BenchCase[]): T
       note: 'a case it compares was not measured in this run',
     };
   }
+  const paired = pairedRatios(subject, reference);
+  if (paired !== null) {
+    const interval = medianInterval(paired);
+    if (interval.n > 0 && Number.isFinite(interval.median)) {
+      return {
+        ...spec,
+        status: verdict(interval, spec.goal),
+        measured: interval.median,
+        measuredLow: interval.low,
+        measuredHigh: interval.high,
+        coverage: interval.coverage,
+        rounds: interval.n,
+      };
+    }
+  }
   const ratio = subject.value / reference.value;
   const measured = subject.better === 'higher' ? ratio : 1 / ratio;
   if (!Number.isFinite(measured)) {
     return { ...spec, status: 'not-measured', measured: null, note: 'the reference measured 0: no ratio' };
   }
   return { ...spec, status: measured >= spec.goal ? 'met' : 'missed', measured };
+}
+
+/**
+ * "× as good" per round when both cases were measured in the same rounds (same count, the
+ * headline `reqPerSec` in each): round i of the subject against round i of the reference,
+ * minutes apart at most, so machine drift cancels. Null when they were not.
+ */
+function pairedRatios(subject: BenchCase, reference: BenchCase): number[] | null {
+  const a = subject.rounds;
+  const b = reference.rounds;
+  if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return null;
+  const ratios: number[] = [];
+  for (const [index, entry] of a.entries()) {
+    const mine = entry.reqPerSec;
+    const theirs = b[index]?.reqPerSec;
+    if (mine === undefined || theirs === undefined) return null;
+    const ratio = mine / theirs;
+    ratios.push(subject.better === 'higher' ? ratio : 1 / ratio);
+  }
+  return ratios.every(Number.isFinite) ? ratios : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -277,6 +341,17 @@ export function validateResults(value: unknown): string[] {
       entry.relative === null || (typeof entry.relative === 'number' && Number.isFinite(entry.relative)),
       `case ${id}: relative must be finite or null`,
     );
+    if (entry.rounds !== undefined) {
+      need(
+        Array.isArray(entry.rounds) &&
+          entry.rounds.every(
+            (round) =>
+              isRecord(round) &&
+              Object.values(round).every((n) => typeof n === 'number' && Number.isFinite(n)),
+          ),
+        `case ${id}: rounds must be a list of objects of finite numbers`,
+      );
+    }
   }
   for (const entry of cases) {
     if (isRecord(entry) && !ids.has(String(entry.baselineId))) {
@@ -292,7 +367,7 @@ export function validateResults(value: unknown): string[] {
         continue;
       }
       need(
-        ['met', 'missed', 'not-measured'].includes(String(target.status)),
+        ['met', 'missed', 'inconclusive', 'not-measured'].includes(String(target.status)),
         `target ${String(target.id)}: bad status`,
       );
       need(typeof target.goal === 'number', `target ${String(target.id)}: goal must be a number`);

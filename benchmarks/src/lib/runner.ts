@@ -12,7 +12,8 @@ import { captureEnvironment, gitCommit, loadAverage } from './environment.js';
 import { createFixtures } from './fixtures.js';
 import { closeHttpAgent } from './http.js';
 import { LoadGenerator } from './loadgen.js';
-import { type CliOptions, sizesFor, UsageError } from './options.js';
+import { type CliOptions, outputDirectory, sizesFor, UsageError } from './options.js';
+import { readCpuTimes, sampleMachineLoad } from './proc.js';
 import { ProcessRegistry } from './processes.js';
 import { Progress } from './progress.js';
 import { probePython } from './python.js';
@@ -64,6 +65,10 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
     );
   }
 
+  const out = outputDirectory(options);
+  // How busy the machine is before anything starts (1 s of /proc/stat): a busy run is flagged.
+  const machineStart = await sampleMachineLoad(1_000);
+  const timesStart = await readCpuTimes();
   const fixtures = createFixtures();
   const registry = new ProcessRegistry(fixtures.runId);
   const cpu = planCpus();
@@ -104,6 +109,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
   progress.log(
     `authbench benchmarks, ${sizes.mode} mode: ${selected.map((family) => family.id).join(', ')}; CPU plan: ${cpu.description}`,
   );
+  progress.log(`results will be written to ${out}`);
 
   const inputs: CaseInput[] = [];
   const targets: { spec: TargetSpec; profiler: Profiler | undefined }[] = [];
@@ -186,10 +192,19 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       result: evaluateTarget(spec, cases),
       profiler,
     }));
-    // The budget goes to the worst misses first: they are the ones a reader asks about.
+    // The budget goes to the worst misses first: they are the ones a reader asks about; then
+    // the inconclusive ones (an interval straddling the goal), worst first too.
+    const rank = (status: TargetResult['status']) => (status === 'missed' ? 0 : 1);
     const missed = evaluated
-      .filter(({ result, profiler }) => result.status === 'missed' && profiler !== undefined)
-      .sort((a, b) => (a.result.measured ?? 0) / a.result.goal - (b.result.measured ?? 0) / b.result.goal);
+      .filter(
+        ({ result, profiler }) =>
+          (result.status === 'missed' || result.status === 'inconclusive') && profiler !== undefined,
+      )
+      .sort(
+        (a, b) =>
+          rank(a.result.status) - rank(b.result.status) ||
+          (a.result.measured ?? 0) / a.result.goal - (b.result.measured ?? 0) / b.result.goal,
+      );
     const profiles: ProfileSummary[] = [];
     const final = new Map<string, TargetResult>();
     for (const [rank, { result, profiler }] of missed.entries()) {
@@ -197,13 +212,13 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       if (rank >= sizes.profileBudget) {
         final.set(result.id, {
           ...result,
-          note: `not profiled: ${sizes.mode} mode profiles the ${sizes.profileBudget} worst-missed target${sizes.profileBudget === 1 ? '' : 's'}`,
+          note: `not profiled: ${sizes.mode} mode profiles the ${sizes.profileBudget} worst-missed or inconclusive target${sizes.profileBudget === 1 ? '' : 's'}`,
         });
         continue;
       }
       const id = `profile-${result.id}`;
       progress.update(
-        `profiling the missed target ${result.id}`,
+        `profiling the ${result.status} target ${result.id}`,
         rank,
         Math.min(missed.length, sizes.profileBudget),
       );
@@ -218,8 +233,15 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
     const targetResults = evaluated.map(({ result }) => final.get(result.id) ?? result);
     progress.update('writing the report and charts', 1, 1);
 
-    const environment = captureEnvironment({ cpu, python, services: services.describe(), loadAverageStart });
-    await mkdir(options.out, { recursive: true });
+    const environment = captureEnvironment({
+      cpu,
+      python,
+      services: services.describe(),
+      loadAverageStart,
+      machine: { start: machineStart, timesStart, timesEnd: await readCpuTimes() },
+    });
+    if (environment.busy === true) progress.log(`BUSY machine: ${environment.busyReason ?? ''}`);
+    await mkdir(out, { recursive: true });
     const draft: Results = {
       schema: SCHEMA_VERSION,
       runId: fixtures.runId,
@@ -235,16 +257,16 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       profiles,
       charts: [],
     };
-    const charts = await writeCharts(draft, options.out);
+    const charts = await writeCharts(draft, out);
     const results: Results = {
       ...draft,
       charts: charts.map((chart) => chart.file),
       durationMs: Date.now() - startedAt,
     };
-    await writeAtomically(join(options.out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeAtomically(join(options.out, 'latest.md'), renderMarkdown(results, charts));
+    await writeAtomically(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await writeAtomically(join(out, 'latest.md'), renderMarkdown(results, charts));
     files.push('latest.json', 'latest.md', ...charts.map((chart) => chart.file));
-    return { results, exitCode: failed ? 1 : 0, files: files.map((file) => join(options.out, file)) };
+    return { results, exitCode: failed ? 1 : 0, files: files.map((file) => join(out, file)) };
   } finally {
     progress.update('stopping every process this run started', 1, 1);
     await apis.stopAll().catch(() => undefined);
