@@ -33,10 +33,6 @@ export async function startTestApp(env: Readonly<Record<string, string>> = {}): 
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DATA_DIR: ':memory:',
-    // In-process fastify apps skip Swagger UI unless asked: it needs @fastify/static, whose
-    // ESM-only dependency (content-disposition 3) Jest can load only on Node 24.9+. The built
-    // app serves /docs on fastify; process.e2e.test.ts checks it there.
-    ...(env.HTTP_PLATFORM === 'fastify' ? { API_DOCS: 'false' } : {}),
     ...env,
     PORT: '0',
   });
