@@ -16,7 +16,7 @@ import { mountOpenApi } from './http/openapi.js';
 import { requireJsonBodies } from './http/require-json.js';
 import { docsSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
-import { createStartupLogger } from './logging/index.js';
+import { createStartupLogger, requestIdOf } from './logging/index.js';
 import { mountStrategies } from './strategies/catalog.js';
 
 /** CONTRACT §2: request bodies over 16 KiB are refused with 413 (body-parser's notation). */
@@ -102,8 +102,10 @@ async function createFastifyApp(
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     clientErrorHandler: answerClientError,
-    // Nest's logger (pino through nestjs-pino) logs requests; fastify's own stays off.
+    // Nest's logger (pino through nestjs-pino) logs requests; fastify's own stays off. The
+    // request id is fastify's `request.id`, which pino-http then reads: the same rule as express.
     logger: false,
+    genReqId: requestIdOf,
     ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: fastifyTrustProxy(config.TRUST_PROXY) }),
   });
   const fastify = adapter.getInstance();
