@@ -33,6 +33,8 @@ export async function startTestApp(env: Readonly<Record<string, string>> = {}): 
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DATA_DIR: ':memory:',
+    // Any suite runs on fastify with `HTTP_PLATFORM=fastify npx jest …`; a test's own env wins.
+    ...(process.env.HTTP_PLATFORM === undefined ? {} : { HTTP_PLATFORM: process.env.HTTP_PLATFORM }),
     ...env,
     PORT: '0',
   });
