@@ -28,14 +28,18 @@ const PASSWORD = 'correct horse battery';
 const BEARER_REALM = 'Bearer realm="authbench"';
 const BEARER_INVALID = 'Bearer realm="authbench", error="invalid_token"';
 
-const mountings = [
-  ...STRATEGIES.map((strategy) => ({ strategy, label: `/${strategy}`, defaultOf: undefined })),
+/** CONTRACT §1 `HTTP_PLATFORM`: every strategy keeps the whole contract on both. */
+const PLATFORMS = ['express', 'fastify'] as const;
+
+const mountings = PLATFORMS.flatMap((platform) => [
+  ...STRATEGIES.map((strategy) => ({ platform, strategy, label: `/${strategy}`, defaultOf: undefined })),
   ...STRATEGIES.map((strategy) => ({
+    platform,
     strategy,
     label: `root (AUTH_DEFAULT=${strategy})`,
     defaultOf: strategy,
   })),
-];
+]);
 
 /** The problem `type` of a refusal with this code (CONTRACT §2: `urn:authbench:problem:<code>`). */
 const problemType = (code: string): string => `urn:authbench:problem:${code}`;
@@ -60,175 +64,181 @@ async function expectUnauthorized(
   }
 }
 
-describe.each(mountings)('contract: $strategy at $label', ({ strategy, defaultOf }) => {
-  let testApp: TestApp;
-  let api: ApiClient;
-  const prefix = defaultOf === undefined ? `/${strategy}` : '';
+describe.each(mountings)(
+  'contract on $platform: $strategy at $label',
+  ({ platform, strategy, defaultOf }) => {
+    let testApp: TestApp;
+    let api: ApiClient;
+    const prefix = defaultOf === undefined ? `/${strategy}` : '';
 
-  beforeAll(async () => {
-    testApp = await startTestApp({
-      LOGIN_RATE_LIMIT: '5/60',
-      ...(defaultOf === undefined ? {} : { AUTH_DEFAULT: defaultOf }),
-    });
-    api = new ApiClient(testApp.baseUrl);
-  }, 60_000);
-
-  afterAll(async () => {
-    await testApp.close();
-  });
-
-  afterEach(() => {
-    testApp.clock.reset();
-  });
-
-  async function loggedIn(stem: string): Promise<{
-    user: { id: string; username: string };
-    credential: Credential;
-    body: Record<string, unknown>;
-  }> {
-    const user = await api.register(uniqueUsername(stem), PASSWORD);
-    const { credential, body } = await api.login(prefix, user.username, PASSWORD);
-    return { user, credential, body };
-  }
-
-  const protectedWith = (credential: Credential | null): Promise<Response> =>
-    api.get(`${prefix}/protected`, headersFor(credential));
-
-  it('register → login → protected 200 → logout 204 → protected 401', async () => {
-    const { user, credential, body } = await loggedIn('life');
-    if (isCookie(strategy)) {
-      expect(body).toEqual({ user: { id: user.id, username: user.username } });
-    } else {
-      expect(body).toMatchObject({
-        token: expect.any(String),
-        tokenType: 'Bearer',
-        expiresIn: ttlOf(strategy),
+    beforeAll(async () => {
+      testApp = await startTestApp({
+        HTTP_PLATFORM: platform,
+        LOGIN_RATE_LIMIT: '5/60',
+        ...(defaultOf === undefined ? {} : { AUTH_DEFAULT: defaultOf }),
       });
-      if (DESCRIPTION.get(strategy)?.page.actions.includes('refresh')) {
-        expect(body.refreshToken).toEqual(expect.any(String));
+      api = new ApiClient(testApp.baseUrl);
+    }, 60_000);
+
+    afterAll(async () => {
+      await testApp.close();
+    });
+
+    afterEach(() => {
+      testApp.clock.reset();
+    });
+
+    async function loggedIn(stem: string): Promise<{
+      user: { id: string; username: string };
+      credential: Credential;
+      body: Record<string, unknown>;
+    }> {
+      const user = await api.register(uniqueUsername(stem), PASSWORD);
+      const { credential, body } = await api.login(prefix, user.username, PASSWORD);
+      return { user, credential, body };
+    }
+
+    const protectedWith = (credential: Credential | null): Promise<Response> =>
+      api.get(`${prefix}/protected`, headersFor(credential));
+
+    it('register → login → protected 200 → logout 204 → protected 401', async () => {
+      const { user, credential, body } = await loggedIn('life');
+      if (isCookie(strategy)) {
+        expect(body).toEqual({ user: { id: user.id, username: user.username } });
+      } else {
+        expect(body).toMatchObject({
+          token: expect.any(String),
+          tokenType: 'Bearer',
+          expiresIn: ttlOf(strategy),
+        });
+        if (DESCRIPTION.get(strategy)?.page.actions.includes('refresh')) {
+          expect(body.refreshToken).toEqual(expect.any(String));
+        }
       }
-    }
 
-    const ok = await protectedWith(credential);
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({
-      message: expect.any(String),
-      strategy,
-      user: { id: user.id, username: user.username },
-    });
+      const ok = await protectedWith(credential);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({
+        message: expect.any(String),
+        strategy,
+        user: { id: user.id, username: user.username },
+      });
 
-    const logout = await api.post(`${prefix}/logout`, {}, headersFor(credential));
-    expect(logout.status).toBe(204);
-    await expectUnauthorized(await protectedWith(credential), strategy, true, 'revoked');
-  });
-
-  it('a missing credential is 401 (RFC 6750 challenge without an error code for bearer)', async () => {
-    await expectUnauthorized(await protectedWith(null), strategy, false, 'missing-credential');
-  });
-
-  it.each<[string, string, string | null]>([
-    ['garbage', 'not-a-credential', 'malformed-credential'],
-    ['empty-ish', '.', 'malformed-credential'],
-    // Refused by the 8 KiB header rule before any strategy reads it.
-    ['huge', 'a'.repeat(9 * 1024), null],
-    ['non-ASCII', 'tökén.ßig', 'malformed-credential'],
-  ])('a malformed credential (%s) is 401', async (_name, value, code) => {
-    const credential: Credential = isCookie(strategy) ? { kind: 'cookie', value } : { kind: 'bearer', value };
-    await expectUnauthorized(await protectedWith(credential), strategy, true, code);
-  });
-
-  it('a tampered credential is 401 and the genuine one still works', async () => {
-    const { credential } = await loggedIn('tamper');
-    await expectUnauthorized(await protectedWith(tamper(credential)), strategy, true, 'invalid-signature');
-    expect((await protectedWith(credential)).status).toBe(200);
-  });
-
-  it('an expired credential is 401 (injected clock)', async () => {
-    const { credential } = await loggedIn('expiry');
-    testApp.clock.advanceSeconds(ttlOf(strategy) + 5);
-    await expectUnauthorized(await protectedWith(credential), strategy, true, 'expired');
-  });
-
-  it("another strategy's credential is 401", async () => {
-    const user = await api.register(uniqueUsername('cross'), PASSWORD);
-    for (const other of STRATEGIES.filter((name) => name !== strategy)) {
-      const { credential } = await api.login(`/${other}`, user.username, PASSWORD);
-      const response = await protectedWith(credential);
-      expect(response.status).toBe(401);
-    }
-  });
-
-  it('a credential of a deleted user is 401', async () => {
-    const { user, credential } = await loggedIn('deleted');
-    await testApp.deleteUser(user.id);
-    // Strategies that read the user say so; the others have revoked everything at deletion.
-    await expectUnauthorized(await protectedWith(credential), strategy, true, ['unknown-user', 'revoked']);
-  });
-
-  it('logout-all ends every credential of that user for this strategy', async () => {
-    const user = await api.register(uniqueUsername('everywhere'), PASSWORD);
-    const logins = await Promise.all([1, 2, 3].map(() => api.login(prefix, user.username, PASSWORD)));
-    for (const { credential } of logins) expect((await protectedWith(credential)).status).toBe(200);
-    const [first] = logins;
-    if (first === undefined) throw new Error('no login');
-    expect((await api.post(`${prefix}/logout-all`, {}, headersFor(first.credential))).status).toBe(204);
-    for (const { credential } of logins)
+      const logout = await api.post(`${prefix}/logout`, {}, headersFor(credential));
+      expect(logout.status).toBe(204);
       await expectUnauthorized(await protectedWith(credential), strategy, true, 'revoked');
-  });
-
-  it('wrong password and unknown user are indistinguishable', async () => {
-    const user = await api.register(uniqueUsername('oracle'), PASSWORD);
-    const wrongPassword = await api.post(`${prefix}/login`, {
-      username: user.username,
-      password: 'not the password',
     });
-    const unknownUser = await api.post(`${prefix}/login`, {
-      username: uniqueUsername('ghost'),
-      password: 'not the password',
+
+    it('a missing credential is 401 (RFC 6750 challenge without an error code for bearer)', async () => {
+      await expectUnauthorized(await protectedWith(null), strategy, false, 'missing-credential');
     });
-    expect(wrongPassword.status).toBe(401);
-    expect(unknownUser.status).toBe(401);
-    expect(await wrongPassword.text()).toBe(await unknownUser.text());
-    for (const header of [
-      'content-type',
-      'content-length',
-      'www-authenticate',
-      'set-cookie',
-      'retry-after',
-    ]) {
-      expect(unknownUser.headers.get(header)).toBe(wrongPassword.headers.get(header));
-    }
-  });
 
-  it('brute force is refused with 429 and Retry-After', async () => {
-    const user = await api.register(uniqueUsername('brute'), PASSWORD);
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 6; attempt += 1) {
-      statuses.push(
-        (await api.post(`${prefix}/login`, { username: user.username, password: 'guess guess' })).status,
-      );
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const blocked = await api.post(`${prefix}/login`, { username: user.username, password: PASSWORD });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-  });
+    it.each<[string, string, string | null]>([
+      ['garbage', 'not-a-credential', 'malformed-credential'],
+      ['empty-ish', '.', 'malformed-credential'],
+      // Refused by the 8 KiB header rule before any strategy reads it.
+      ['huge', 'a'.repeat(9 * 1024), null],
+      ['non-ASCII', 'tökén.ßig', 'malformed-credential'],
+    ])('a malformed credential (%s) is 401', async (_name, value, code) => {
+      const credential: Credential = isCookie(strategy)
+        ? { kind: 'cookie', value }
+        : { kind: 'bearer', value };
+      await expectUnauthorized(await protectedWith(credential), strategy, true, code);
+    });
 
-  it.each([
-    [{ username: 'someone' }, 'password'],
-    [{ password: PASSWORD }, 'username'],
-    [{ username: 42, password: PASSWORD }, 'username'],
-    [[1, 2], 'body'],
-  ])('a bad login body %j is 400 naming %s', async (body, field) => {
-    const response = await api.post(`${prefix}/login`, body);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { detail: string }).detail).toMatch(new RegExp(`^${field}`));
-  });
+    it('a tampered credential is 401 and the genuine one still works', async () => {
+      const { credential } = await loggedIn('tamper');
+      await expectUnauthorized(await protectedWith(tamper(credential)), strategy, true, 'invalid-signature');
+      expect((await protectedWith(credential)).status).toBe(200);
+    });
 
-  it('never accepts a credential from the query string', async () => {
-    const { credential } = await loggedIn('query');
-    const name = isCookie(strategy) ? cookieNameOf(strategy) : 'access_token';
-    const response = await api.get(`${prefix}/protected?${name}=${encodeURIComponent(credential.value)}`);
-    expect(response.status).toBe(401);
-  });
-});
+    it('an expired credential is 401 (injected clock)', async () => {
+      const { credential } = await loggedIn('expiry');
+      testApp.clock.advanceSeconds(ttlOf(strategy) + 5);
+      await expectUnauthorized(await protectedWith(credential), strategy, true, 'expired');
+    });
+
+    it("another strategy's credential is 401", async () => {
+      const user = await api.register(uniqueUsername('cross'), PASSWORD);
+      for (const other of STRATEGIES.filter((name) => name !== strategy)) {
+        const { credential } = await api.login(`/${other}`, user.username, PASSWORD);
+        const response = await protectedWith(credential);
+        expect(response.status).toBe(401);
+      }
+    });
+
+    it('a credential of a deleted user is 401', async () => {
+      const { user, credential } = await loggedIn('deleted');
+      await testApp.deleteUser(user.id);
+      // Strategies that read the user say so; the others have revoked everything at deletion.
+      await expectUnauthorized(await protectedWith(credential), strategy, true, ['unknown-user', 'revoked']);
+    });
+
+    it('logout-all ends every credential of that user for this strategy', async () => {
+      const user = await api.register(uniqueUsername('everywhere'), PASSWORD);
+      const logins = await Promise.all([1, 2, 3].map(() => api.login(prefix, user.username, PASSWORD)));
+      for (const { credential } of logins) expect((await protectedWith(credential)).status).toBe(200);
+      const [first] = logins;
+      if (first === undefined) throw new Error('no login');
+      expect((await api.post(`${prefix}/logout-all`, {}, headersFor(first.credential))).status).toBe(204);
+      for (const { credential } of logins)
+        await expectUnauthorized(await protectedWith(credential), strategy, true, 'revoked');
+    });
+
+    it('wrong password and unknown user are indistinguishable', async () => {
+      const user = await api.register(uniqueUsername('oracle'), PASSWORD);
+      const wrongPassword = await api.post(`${prefix}/login`, {
+        username: user.username,
+        password: 'not the password',
+      });
+      const unknownUser = await api.post(`${prefix}/login`, {
+        username: uniqueUsername('ghost'),
+        password: 'not the password',
+      });
+      expect(wrongPassword.status).toBe(401);
+      expect(unknownUser.status).toBe(401);
+      expect(await wrongPassword.text()).toBe(await unknownUser.text());
+      for (const header of [
+        'content-type',
+        'content-length',
+        'www-authenticate',
+        'set-cookie',
+        'retry-after',
+      ]) {
+        expect(unknownUser.headers.get(header)).toBe(wrongPassword.headers.get(header));
+      }
+    });
+
+    it('brute force is refused with 429 and Retry-After', async () => {
+      const user = await api.register(uniqueUsername('brute'), PASSWORD);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 6; attempt += 1) {
+        statuses.push(
+          (await api.post(`${prefix}/login`, { username: user.username, password: 'guess guess' })).status,
+        );
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      const blocked = await api.post(`${prefix}/login`, { username: user.username, password: PASSWORD });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it.each([
+      [{ username: 'someone' }, 'password'],
+      [{ password: PASSWORD }, 'username'],
+      [{ username: 42, password: PASSWORD }, 'username'],
+      [[1, 2], 'body'],
+    ])('a bad login body %j is 400 naming %s', async (body, field) => {
+      const response = await api.post(`${prefix}/login`, body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(new RegExp(`^${field}`));
+    });
+
+    it('never accepts a credential from the query string', async () => {
+      const { credential } = await loggedIn('query');
+      const name = isCookie(strategy) ? cookieNameOf(strategy) : 'access_token';
+      const response = await api.get(`${prefix}/protected?${name}=${encodeURIComponent(credential.value)}`);
+      expect(response.status).toBe(401);
+    });
+  },
+);

@@ -45,13 +45,16 @@ function rawExchange(port: number, request: string): Promise<string> {
   });
 }
 
-describe('development surface', () => {
+/** CONTRACT §1 `HTTP_PLATFORM`: the same surface on both platforms. */
+const PLATFORMS = ['express', 'fastify'] as const;
+
+describe.each(PLATFORMS)('development surface on %s', (platform) => {
   let app: TestApp;
   let client: ApiClient;
   let port: number;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ HTTP_PLATFORM: platform });
     client = new ApiClient(app.baseUrl);
     port = Number(new URL(app.baseUrl).port);
   }, 60_000);
@@ -220,13 +223,18 @@ const hasChromium = requireProgramOrSkip(
   }, 60_000);
 });
 
-describe('production surface', () => {
+describe.each(PLATFORMS)('production surface on %s', (platform) => {
   let production: TestApp;
   let productionWithDocs: TestApp;
 
   beforeAll(async () => {
-    production = await startTestApp({ NODE_ENV: 'production', ...SECRETS });
-    productionWithDocs = await startTestApp({ NODE_ENV: 'production', API_DOCS: 'true', ...SECRETS });
+    production = await startTestApp({ HTTP_PLATFORM: platform, NODE_ENV: 'production', ...SECRETS });
+    productionWithDocs = await startTestApp({
+      HTTP_PLATFORM: platform,
+      NODE_ENV: 'production',
+      API_DOCS: 'true',
+      ...SECRETS,
+    });
   }, 60_000);
 
   afterAll(async () => {

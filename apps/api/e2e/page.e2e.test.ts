@@ -26,9 +26,11 @@ import {
 } from '@authbench/auth-core';
 import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { normalizeResults } from '../public/assets/charts.js';
@@ -406,7 +408,8 @@ async function startPageOnlyApp(
   env: Readonly<Record<string, string>>,
   resultsFile: URL,
   extra: readonly { readonly configured: ConfiguredStrategy; readonly strategy: AuthStrategy }[] = [],
-): Promise<{ app: NestExpressApplication; baseUrl: string }> {
+  platform: 'express' | 'fastify' = 'express',
+): Promise<{ app: INestApplication; baseUrl: string }> {
   const loaded = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: ':memory:', ...env });
   const config: AppConfig = {
     ...loaded,
@@ -424,7 +427,8 @@ async function startPageOnlyApp(
     .overrideProvider(BenchmarkResults)
     .useValue(new BenchmarkResults(resultsFile))
     .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  const adapter = platform === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+  const app = moduleRef.createNestApplication<INestApplication>(adapter, { logger: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
@@ -446,17 +450,17 @@ async function expectProblem(response: Response, status: number): Promise<Record
   return (await response.json()) as Record<string, unknown>;
 }
 
-describe('the page module alone', () => {
+describe.each(['express', 'fastify'] as const)('the page module alone on %s', (platform) => {
   let scratch: string;
   let resultsFile: URL;
-  let dev: { app: NestExpressApplication; baseUrl: string };
-  let production: { app: NestExpressApplication; baseUrl: string };
+  let dev: { app: INestApplication; baseUrl: string };
+  let production: { app: INestApplication; baseUrl: string };
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'authbench-page-'));
     resultsFile = pathToFileURL(join(scratch, 'latest.json'));
     writeFileSync(resultsFile, JSON.stringify(RESULTS_FIXTURE));
-    dev = await startPageOnlyApp({ NODE_ENV: 'test' }, resultsFile);
+    dev = await startPageOnlyApp({ NODE_ENV: 'test' }, resultsFile, [], platform);
     production = await startPageOnlyApp(
       {
         NODE_ENV: 'production',
@@ -464,6 +468,8 @@ describe('the page module alone', () => {
         SESSION_SECRET: 's'.repeat(32),
       },
       pathToFileURL(join(scratch, 'absent.json')),
+      [],
+      platform,
     );
   });
 
@@ -635,7 +641,7 @@ describe('the page module alone', () => {
 
 (hasChromium ? describe : describe.skip)('the page module alone, in chromium', () => {
   let scratch: string;
-  let dev: { app: NestExpressApplication; baseUrl: string };
+  let dev: { app: INestApplication; baseUrl: string };
   let browser: Browser;
   let page: Page;
   let watch: PageWatch;
@@ -737,164 +743,172 @@ describe('the page module alone', () => {
 
 const STRATEGIES = ['session', 'token', 'jwt'] as const;
 
-(hasChromium ? describe : describe.skip)('the page in chromium against the full app', () => {
-  let testApp: TestApp;
-  let browser: Browser;
-  let page: Page;
-  let watch: PageWatch;
-  const username = `page-${process.pid}`;
-  const password = 'correct horse battery';
+(hasChromium ? describe.each : describe.skip.each)(['express', 'fastify'] as const)(
+  'the page in chromium against the full app on %s',
+  (platform) => {
+    let testApp: TestApp;
+    let browser: Browser;
+    let page: Page;
+    let watch: PageWatch;
+    const username = `page-${process.pid}`;
+    const password = 'correct horse battery';
 
-  const column = (name: string): Locator => page.locator(`article[data-strategy="${name}"]`);
+    const column = (name: string): Locator => page.locator(`article[data-strategy="${name}"]`);
 
-  /** Clicks (or, with the keyboard, presses) an action of a column and waits until it is done. */
-  async function act(
-    name: string,
-    action: string,
-    how: 'mouse' | 'keyboard' = 'mouse',
-  ): Promise<{ status: string; reason: string; request: string }> {
-    const button = column(name).getByRole('button', { name: action, exact: true });
-    if (how === 'keyboard') {
-      await button.focus();
-      await page.keyboard.press('Space');
-    } else {
-      await button.click();
+    /** Clicks (or, with the keyboard, presses) an action of a column and waits until it is done. */
+    async function act(
+      name: string,
+      action: string,
+      how: 'mouse' | 'keyboard' = 'mouse',
+    ): Promise<{ status: string; reason: string; request: string }> {
+      const button = column(name).getByRole('button', { name: action, exact: true });
+      if (how === 'keyboard') {
+        await button.focus();
+        await page.keyboard.press('Space');
+      } else {
+        await button.click();
+      }
+      await page.locator(`article[data-strategy="${name}"]:not([aria-busy])`).waitFor();
+      return lastResult(name);
     }
-    await page.locator(`article[data-strategy="${name}"]:not([aria-busy])`).waitFor();
-    return lastResult(name);
-  }
 
-  async function lastResult(name: string): Promise<{ status: string; reason: string; request: string }> {
-    const text = async (role: string) =>
-      (await column(name).locator(`[data-role="${role}"]`).textContent()) ?? '';
-    return {
-      status: await text('last-status'),
-      reason: await text('last-reason'),
-      request: await text('last-request'),
-    };
-  }
-
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    watch = await watchPage(page, testApp.baseUrl);
-    await page.goto(`${testApp.baseUrl}/`);
-    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    testApp?.clock.reset();
-    await testApp?.close();
-  });
-
-  it('shows one column per mounted strategy', async () => {
-    for (const name of STRATEGIES) expect(await column(name).count()).toBe(1);
-  });
-
-  it('registers once, with the keyboard', async () => {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('#register-status', { hasText: /\S/ }).waitFor();
-    expect(await page.locator('#register-status').textContent()).toMatch(/^201 Created/);
-  });
-
-  it.each(STRATEGIES)('%s: log in, protected 200, tamper ⇒ 401 shown, protected still 200', async (name) => {
-    expect((await act(name, 'Log in', 'keyboard')).status).toBe('200 OK');
-    expect((await act(name, 'Call protected')).status).toBe('200 OK');
-    const tampered = await act(name, 'Tamper');
-    expect(tampered.status).toBe('401 Unauthorized');
-    if (name === 'session') {
-      // The HttpOnly cookie cannot be edited by the page: it sends a forged look-alike.
-      expect(tampered.reason).toMatch(/^Refused: (invalid-signature|malformed-credential) — /);
-    } else {
-      expect(tampered.reason).toMatch(/^Refused: invalid-signature — /);
-      expect(await column(name).locator('[data-role="tampered-value"] mark').count()).toBe(1);
+    async function lastResult(name: string): Promise<{ status: string; reason: string; request: string }> {
+      const text = async (role: string) =>
+        (await column(name).locator(`[data-role="${role}"]`).textContent()) ?? '';
+      return {
+        status: await text('last-status'),
+        reason: await text('last-reason'),
+        request: await text('last-request'),
+      };
     }
-    expect((await act(name, 'Call protected')).status).toBe('200 OK');
-  });
 
-  it('takes the credentials apart: JWT claims, itsdangerous timestamp, HttpOnly cookie', async () => {
-    const jwt = column('jwt').locator('[data-role="credential"]');
-    expect(await jwt.textContent()).toMatch(/"?HS256"?/);
-    const claims = jwt.locator('table.fields', { has: page.locator('caption', { hasText: /^JWT claims$/ }) });
-    expect(await claims.locator('th', { hasText: /^exp$/ }).count()).toBe(1);
-    expect(await jwt.locator('[data-role="countdown"]').first().textContent()).toMatch(/^\d+:\d\d left$/);
-    const token = column('token').locator('[data-role="credential"]');
-    expect(await token.textContent()).toMatch(/HMAC-SHA1/);
-    expect(await token.textContent()).toMatch(/→ \d{4}-\d\d-\d\dT/);
-    expect(await column('session').locator('[data-role="document-cookie"]').textContent()).toBe('""');
-  });
+    beforeAll(async () => {
+      testApp = await startTestApp({ HTTP_PLATFORM: platform });
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      watch = await watchPage(page, testApp.baseUrl);
+      await page.goto(`${testApp.baseUrl}/`);
+      await page.locator('body[data-ready="true"]').waitFor({ timeout: 15_000 });
+    }, 60_000);
 
-  it('session: the inspection panel shows the server’s record for the cookie', async () => {
-    const record = column('session').locator('[data-role="session-record"]');
-    expect(await record.locator('[data-role="record-username"]').textContent()).toBe(username);
-    expect(await record.textContent()).toMatch(/session id[A-Za-z0-9_-]{6}…/);
-    const stored = JSON.parse(
-      (await column('session').locator('[data-role="store-record"]').textContent()) ?? '{}',
+    afterAll(async () => {
+      await browser?.close();
+      testApp?.clock.reset();
+      await testApp?.close();
+    });
+
+    it('shows one column per mounted strategy', async () => {
+      for (const name of STRATEGIES) expect(await column(name).count()).toBe(1);
+    });
+
+    it('registers once, with the keyboard', async () => {
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByLabel('Password').press('Enter');
+      await page.locator('#register-status', { hasText: /\S/ }).waitFor();
+      expect(await page.locator('#register-status').textContent()).toMatch(/^201 Created/);
+    });
+
+    it.each(STRATEGIES)(
+      '%s: log in, protected 200, tamper ⇒ 401 shown, protected still 200',
+      async (name) => {
+        expect((await act(name, 'Log in', 'keyboard')).status).toBe('200 OK');
+        expect((await act(name, 'Call protected')).status).toBe('200 OK');
+        const tampered = await act(name, 'Tamper');
+        expect(tampered.status).toBe('401 Unauthorized');
+        if (name === 'session') {
+          // The HttpOnly cookie cannot be edited by the page: it sends a forged look-alike.
+          expect(tampered.reason).toMatch(/^Refused: (invalid-signature|malformed-credential) — /);
+        } else {
+          expect(tampered.reason).toMatch(/^Refused: invalid-signature — /);
+          expect(await column(name).locator('[data-role="tampered-value"] mark').count()).toBe(1);
+        }
+        expect((await act(name, 'Call protected')).status).toBe('200 OK');
+      },
     );
-    expect(stored).toEqual(expect.objectContaining({ userId: expect.any(String), username }));
-  });
 
-  it('keeps WCAG AA text contrast with every panel filled in', async () => {
-    expect(await lowContrastText(page)).toEqual([]);
-  });
+    it('takes the credentials apart: JWT claims, itsdangerous timestamp, HttpOnly cookie', async () => {
+      const jwt = column('jwt').locator('[data-role="credential"]');
+      expect(await jwt.textContent()).toMatch(/"?HS256"?/);
+      const claims = jwt.locator('table.fields', {
+        has: page.locator('caption', { hasText: /^JWT claims$/ }),
+      });
+      expect(await claims.locator('th', { hasText: /^exp$/ }).count()).toBe(1);
+      expect(await jwt.locator('[data-role="countdown"]').first().textContent()).toMatch(/^\d+:\d\d left$/);
+      const token = column('token').locator('[data-role="credential"]');
+      expect(await token.textContent()).toMatch(/HMAC-SHA1/);
+      expect(await token.textContent()).toMatch(/→ \d{4}-\d\d-\d\dT/);
+      expect(await column('session').locator('[data-role="document-cookie"]').textContent()).toBe('""');
+    });
 
-  it('saves a screenshot of the page with every strategy logged in', async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const path = new URL('page.png', ARTIFACTS);
-    await page.screenshot({ path: path.pathname, fullPage: true });
-    expect(path.pathname).toMatch(/apps\/api\/test-artifacts\/page\.png$/);
-  });
-
-  it('jwt: refresh rotates the pair; replaying the spent refresh token is refused', async () => {
-    expect((await act('jwt', 'Refresh')).status).toBe('200 OK');
-    expect((await act('jwt', 'Call protected')).status).toBe('200 OK');
-    await column('jwt').getByRole('button', { name: 'Replay the spent refresh token' }).click();
-    await page.locator('article[data-strategy="jwt"]:not([aria-busy])').waitFor();
-    expect((await lastResult('jwt')).status).toBe('401 Unauthorized');
-  });
-
-  it.each(STRATEGIES)('%s: log out ⇒ 204, then protected ⇒ 401 shown with the reason', async (name) => {
-    expect((await act(name, 'Log in')).status).toBe('200 OK');
-    expect((await act(name, 'Log out')).status).toBe('204 No Content');
-    const after = await act(name, 'Call protected');
-    expect(after.status).toBe('401 Unauthorized');
-    expect(after.reason).toMatch(
-      name === 'session' ? /^Refused: (revoked|missing-credential) — / : /^Refused: revoked — /,
-    );
-  });
-
-  it.each(STRATEGIES)('%s: log out everywhere ⇒ 204, then protected ⇒ 401', async (name) => {
-    expect((await act(name, 'Log in')).status).toBe('200 OK');
-    expect((await act(name, 'Log out everywhere')).status).toBe('204 No Content');
-    expect((await act(name, 'Call protected')).status).toBe('401 Unauthorized');
-  });
-
-  it('wait for expiry: each credential is refused as expired once its lifetime has passed', async () => {
-    for (const name of STRATEGIES) expect((await act(name, 'Log in')).status).toBe('200 OK');
-    // Move the server's clock past every lifetime (token 3600 s is the longest default).
-    testApp.clock.advanceSeconds(3601);
-    for (const name of STRATEGIES) {
-      await column(name).getByRole('button', { name: 'Wait for expiry' }).click();
-      await page
-        .locator(`article[data-strategy="${name}"] button[data-action="wait"][aria-pressed="false"]`)
-        .waitFor({ timeout: 15_000 });
-      const result = await lastResult(name);
-      expect(result.status).toBe('401 Unauthorized');
-      expect(result.reason).toMatch(
-        name === 'session' ? /^Refused: (expired|missing-credential) — / : /^Refused: expired — /,
+    it('session: the inspection panel shows the server’s record for the cookie', async () => {
+      const record = column('session').locator('[data-role="session-record"]');
+      expect(await record.locator('[data-role="record-username"]').textContent()).toBe(username);
+      expect(await record.textContent()).toMatch(/session id[A-Za-z0-9_-]{6}…/);
+      const stored = JSON.parse(
+        (await column('session').locator('[data-role="store-record"]').textContent()) ?? '{}',
       );
-      expect(await column(name).locator('[data-role="wait-status"]').textContent()).toMatch(/^Refused/);
-    }
-  });
+      expect(stored).toEqual(expect.objectContaining({ userId: expect.any(String), username }));
+    });
 
-  it('made no request off this origin, broke no CSP rule, and logged no error but the 401s it provoked', () => {
-    expect(watch.foreignRequests).toEqual([]);
-    expect(watch.cspViolations).toEqual([]);
-    expect(watch.pageErrors).toEqual([]);
-    expect(watch.unexpectedConsoleErrors([401])).toEqual([]);
-  });
-});
+    it('keeps WCAG AA text contrast with every panel filled in', async () => {
+      expect(await lowContrastText(page)).toEqual([]);
+    });
+
+    it('saves a screenshot of the page with every strategy logged in', async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const path = new URL('page.png', ARTIFACTS);
+      await page.screenshot({ path: path.pathname, fullPage: true });
+      expect(path.pathname).toMatch(/apps\/api\/test-artifacts\/page\.png$/);
+    });
+
+    it('jwt: refresh rotates the pair; replaying the spent refresh token is refused', async () => {
+      expect((await act('jwt', 'Refresh')).status).toBe('200 OK');
+      expect((await act('jwt', 'Call protected')).status).toBe('200 OK');
+      await column('jwt').getByRole('button', { name: 'Replay the spent refresh token' }).click();
+      await page.locator('article[data-strategy="jwt"]:not([aria-busy])').waitFor();
+      expect((await lastResult('jwt')).status).toBe('401 Unauthorized');
+    });
+
+    it.each(STRATEGIES)('%s: log out ⇒ 204, then protected ⇒ 401 shown with the reason', async (name) => {
+      expect((await act(name, 'Log in')).status).toBe('200 OK');
+      expect((await act(name, 'Log out')).status).toBe('204 No Content');
+      const after = await act(name, 'Call protected');
+      expect(after.status).toBe('401 Unauthorized');
+      expect(after.reason).toMatch(
+        name === 'session' ? /^Refused: (revoked|missing-credential) — / : /^Refused: revoked — /,
+      );
+    });
+
+    it.each(STRATEGIES)('%s: log out everywhere ⇒ 204, then protected ⇒ 401', async (name) => {
+      expect((await act(name, 'Log in')).status).toBe('200 OK');
+      expect((await act(name, 'Log out everywhere')).status).toBe('204 No Content');
+      expect((await act(name, 'Call protected')).status).toBe('401 Unauthorized');
+    });
+
+    it('wait for expiry: each credential is refused as expired once its lifetime has passed', async () => {
+      for (const name of STRATEGIES) expect((await act(name, 'Log in')).status).toBe('200 OK');
+      // Move the server's clock past every lifetime (token 3600 s is the longest default).
+      testApp.clock.advanceSeconds(3601);
+      for (const name of STRATEGIES) {
+        await column(name).getByRole('button', { name: 'Wait for expiry' }).click();
+        await page
+          .locator(`article[data-strategy="${name}"] button[data-action="wait"][aria-pressed="false"]`)
+          .waitFor({ timeout: 15_000 });
+        const result = await lastResult(name);
+        expect(result.status).toBe('401 Unauthorized');
+        expect(result.reason).toMatch(
+          name === 'session' ? /^Refused: (expired|missing-credential) — / : /^Refused: expired — /,
+        );
+        expect(await column(name).locator('[data-role="wait-status"]').textContent()).toMatch(/^Refused/);
+      }
+    });
+
+    it('made no request off this origin, broke no CSP rule, and logged no error but the 401s it provoked', () => {
+      expect(watch.foreignRequests).toEqual([]);
+      expect(watch.cspViolations).toEqual([]);
+      expect(watch.pageErrors).toEqual([]);
+      expect(watch.unexpectedConsoleErrors([401])).toEqual([]);
+    });
+  },
+);

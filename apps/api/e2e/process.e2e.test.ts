@@ -26,8 +26,13 @@ describe('the API process', () => {
     expect(stderr).not.toContain('too-short');
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('serves, then shuts down cleanly on %s', async (signal) => {
-    const api = await spawnApi({});
+  it.each([
+    ['express', 'SIGTERM'],
+    ['express', 'SIGINT'],
+    ['fastify', 'SIGTERM'],
+    ['fastify', 'SIGINT'],
+  ] as const)('on %s: serves, then shuts down cleanly on %s', async (platform, signal) => {
+    const api = await spawnApi({ HTTP_PLATFORM: platform });
     const health = await fetch(`${api.baseUrl}/health`);
     expect(health.status).toBe(200);
     const exit = await api.stop(signal);
@@ -36,32 +41,36 @@ describe('the API process', () => {
     expect(api.stderr()).not.toMatch(/error/i);
   });
 
-  it('logs every request as JSON with an id, and never a password, token, cookie or query string', async () => {
-    const api = await spawnApi({ LOG_LEVEL: 'info' });
-    try {
-      const client = new ApiClient(api.baseUrl);
-      const password = 'a-very-distinctive-password';
-      const user = await client.register('logger-user', password);
-      const session = await client.login('/session', user.username, password);
-      const token = await client.login('/token', user.username, password);
-      await client.get('/session/protected', headersFor(session.credential));
-      await client.get('/token/protected?secret-query=1', {
-        ...headersFor(token.credential),
-        'x-request-id': 'trace-me-123',
-      });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const lines = api
-        .stdout()
-        .split('\n')
-        .filter((line) => line.startsWith('{'));
-      const requests = lines.map((line) => JSON.parse(line) as { req?: { id?: string; url?: string } });
-      expect(requests.some((entry) => entry.req?.id === 'trace-me-123')).toBe(true);
-      const output = api.stdout() + api.stderr();
-      for (const secret of [password, session.credential.value, token.credential.value, 'secret-query']) {
-        expect(output).not.toContain(secret);
+  it.each(['express', 'fastify'] as const)(
+    'on %s: logs every request as JSON with an id, and never a password, token, cookie or query string',
+    async (platform) => {
+      const api = await spawnApi({ HTTP_PLATFORM: platform, LOG_LEVEL: 'info' });
+      try {
+        const client = new ApiClient(api.baseUrl);
+        const password = 'a-very-distinctive-password';
+        const user = await client.register('logger-user', password);
+        const session = await client.login('/session', user.username, password);
+        const token = await client.login('/token', user.username, password);
+        await client.get('/session/protected', headersFor(session.credential));
+        await client.get('/token/protected?secret-query=1', {
+          ...headersFor(token.credential),
+          'x-request-id': 'trace-me-123',
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const lines = api
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('{'));
+        const requests = lines.map((line) => JSON.parse(line) as { req?: { id?: string; url?: string } });
+        expect(requests.some((entry) => entry.req?.id === 'trace-me-123')).toBe(true);
+        expect(requests.filter((entry) => entry.req?.url === '/session/protected')).toHaveLength(1);
+        const output = api.stdout() + api.stderr();
+        for (const secret of [password, session.credential.value, token.credential.value, 'secret-query']) {
+          expect(output).not.toContain(secret);
+        }
+      } finally {
+        await api.stop();
       }
-    } finally {
-      await api.stop();
-    }
-  });
+    },
+  );
 });

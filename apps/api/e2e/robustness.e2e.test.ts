@@ -3,16 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-let testApp: TestApp;
-
-beforeAll(async () => {
-  testApp = await startTestApp({ AUTH_DEFAULT: 'token' });
-}, 60_000);
-
-afterAll(async () => {
-  await testApp.close();
-});
-
 const paths = fc.constantFrom(
   '/register',
   '/strategies',
@@ -52,32 +42,45 @@ const credentialish = fc.oneof(
   ),
 );
 
-describe('no client input produces a 500', () => {
-  it('random methods, paths, bodies, content types, Authorization and Cookie headers', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
-        paths,
-        jsonish,
-        fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', ''),
-        credentialish,
-        credentialish,
-        async (method, path, body, contentType, authorization, cookie) => {
-          const headers: Record<string, string> = {};
-          if (contentType !== '') headers['content-type'] = contentType;
-          // fetch refuses header values it cannot encode; those never reach a server anyway.
-          if (/^[\x20-\x7e]*$/.test(authorization)) headers.authorization = authorization;
-          if (/^[\x20-\x7e]*$/.test(cookie)) headers.cookie = `sid=${cookie}`;
-          const response = await fetch(`${testApp.baseUrl}${path}`, {
-            method,
-            headers,
-            ...(method === 'GET' ? {} : { body }),
-          });
-          await response.arrayBuffer();
-          expect(response.status).toBeLessThan(500);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  }, 120_000);
+/** CONTRACT §1 `HTTP_PLATFORM`: never a 500 on either platform. */
+describe.each(['express', 'fastify'] as const)('on %s', (platform) => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await startTestApp({ HTTP_PLATFORM: platform, AUTH_DEFAULT: 'token' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  describe('no client input produces a 500', () => {
+    it('random methods, paths, bodies, content types, Authorization and Cookie headers', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+          paths,
+          jsonish,
+          fc.constantFrom('application/json', 'text/plain', 'application/json; charset=latin1', ''),
+          credentialish,
+          credentialish,
+          async (method, path, body, contentType, authorization, cookie) => {
+            const headers: Record<string, string> = {};
+            if (contentType !== '') headers['content-type'] = contentType;
+            // fetch refuses header values it cannot encode; those never reach a server anyway.
+            if (/^[\x20-\x7e]*$/.test(authorization)) headers.authorization = authorization;
+            if (/^[\x20-\x7e]*$/.test(cookie)) headers.cookie = `sid=${cookie}`;
+            const response = await fetch(`${testApp.baseUrl}${path}`, {
+              method,
+              headers,
+              ...(method === 'GET' ? {} : { body }),
+            });
+            await response.arrayBuffer();
+            expect(response.status).toBeLessThan(500);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    }, 120_000);
+  });
 });

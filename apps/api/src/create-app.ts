@@ -1,23 +1,129 @@
 import 'reflect-metadata';
-import { NotFoundException } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type INestApplication, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { type InfrastructureOptions, openInfrastructure } from './auth/infrastructure.js';
 import { resolveSecrets } from './auth/secrets.js';
 import type { AppConfig } from './config/config.js';
-import { answerClientErrors } from './http/client-errors.js';
+import { answerClientError, answerClientErrors } from './http/client-errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
+import { BODY_LIMIT_BYTES, parseJsonBody } from './http/json-body.js';
 import { mountOpenApi } from './http/openapi.js';
 import { requireJsonBodies } from './http/require-json.js';
 import { docsSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
-import { createStartupLogger } from './logging/index.js';
+import { createStartupLogger, requestIdOf } from './logging/index.js';
 import { mountStrategies } from './strategies/catalog.js';
 
-/** CONTRACT §2: request bodies over 16 KiB are refused with 413. */
+/** CONTRACT §2: request bodies over 16 KiB are refused with 413 (body-parser's notation). */
 export const BODY_LIMIT = '16kb';
+
+/** The app on either HTTP platform (`HTTP_PLATFORM`); what both share is `INestApplication`. */
+export type AuthbenchApp = NestExpressApplication | NestFastifyApplication;
+
+type Middleware = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * What is the same on both platforms: Node-style middleware (`app.use`; Nest runs it through
+ * @fastify/middie on fastify, before routing, for unmatched routes too), in this order.
+ */
+function applyCommon(
+  app: INestApplication & { use(...handlers: unknown[]): unknown },
+  config: AppConfig,
+): void {
+  app.useLogger(app.get(Logger));
+  // First, so that every response below (errors and 404s included) carries the headers.
+  app.use(securityHeaders());
+  app.use(limitCredentialHeaders);
+  app.use(requireJsonBodies);
+  app.enableShutdownHooks();
+  if (config.NODE_ENV === 'production') {
+    // CONTRACT §2: the page's helper endpoints do not exist in production (the page copes).
+    const demoNotFound: Middleware = (request, _response, next) => {
+      const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
+      next(new NotFoundException(`Cannot ${request.method} ${url.split('?')[0]}`));
+    };
+    app.use('/demo', demoNotFound);
+  }
+  if (config.API_DOCS) {
+    app.use('/docs', docsSecurityHeaders);
+    mountOpenApi(app);
+  }
+  applyServerTimeouts(app.getHttpServer());
+}
+
+/** express: body-parser's json, `trust proxy`, no `X-Powered-By`, Node's `clientError`. */
+async function createExpressApp(
+  module: ReturnType<typeof AppModule.forRoot>,
+  config: AppConfig,
+): Promise<AuthbenchApp> {
+  const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.disable('x-powered-by');
+  // TRUST_PROXY: express then derives `request.ip`, `protocol`, `host` and `secure` from the
+  // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
+  // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
+  applyCommon(app, config);
+  app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  answerClientErrors(app.getHttpServer());
+  return app;
+}
+
+/**
+ * `TRUST_PROXY` as fastify takes it: the address list as is (proxy-addr, like express); a hop
+ * count as the function express's proxy-addr compiles it to (fastify's types lack the number).
+ */
+function fastifyTrustProxy(
+  trust: NonNullable<AppConfig['TRUST_PROXY']>,
+): string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/**
+ * fastify: the same rules through its own options — `trustProxy` (proxy-addr, as express),
+ * `bodyLimit` and one JSON parser with body-parser's rules (no other content type parses),
+ * the `clientError` answer as `clientErrorHandler`. fastify sends no `X-Powered-By`.
+ */
+async function createFastifyApp(
+  module: ReturnType<typeof AppModule.forRoot>,
+  config: AppConfig,
+): Promise<AuthbenchApp> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    clientErrorHandler: answerClientError,
+    // Nest's logger (pino through nestjs-pino) logs requests; fastify's own stays off. The
+    // request id is fastify's `request.id`, which pino-http then reads: the same rule as express.
+    logger: false,
+    genReqId: requestIdOf,
+    ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: fastifyTrustProxy(config.TRUST_PROXY) }),
+  });
+  const fastify = adapter.getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    try {
+      done(null, parseJsonBody(request.raw, String(body)));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  applyCommon(app, config);
+  return app;
+}
 
 export interface CreateAppOptions {
   /** Epoch-ms clock for every strategy and store; tests move time through it. */
@@ -25,10 +131,7 @@ export interface CreateAppOptions {
 }
 
 /** Builds the app without listening, so tests and benchmarks can choose the port. */
-export async function createApp(
-  config: AppConfig,
-  options: CreateAppOptions = {},
-): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<AuthbenchApp> {
   // Start-up messages before Nest's logger exists, through the same output (JSON, or readable on a terminal).
   const startupLog = createStartupLogger(config);
   const secrets = resolveSecrets(config, (message) => startupLog.warn(message));
@@ -41,41 +144,11 @@ export async function createApp(
     const strategies = await mountStrategies(config, secrets, infrastructure, (message) =>
       startupLog.warn(message),
     );
-    const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, infrastructure, strategies }),
-      { bodyParser: false, bufferLogs: true },
-    );
-    app.useLogger(app.get(Logger));
-    app.disable('x-powered-by');
-    // TRUST_PROXY: express then derives `request.ip`, `protocol`, `host` and `secure` from the
-    // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
-    // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
-    if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
-    // First, so that every response below (errors and 404s included) carries the headers.
-    app.use(securityHeaders());
-    app.use(limitCredentialHeaders);
-    app.use(requireJsonBodies);
-    app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
-    app.enableShutdownHooks();
-    if (config.NODE_ENV === 'production') {
-      // CONTRACT §2: the page's helper endpoints do not exist in production (the page copes).
-      app.use(
-        '/demo',
-        (
-          request: { method: string; originalUrl: string },
-          _response: unknown,
-          next: (error: unknown) => void,
-        ) => {
-          next(new NotFoundException(`Cannot ${request.method} ${request.originalUrl.split('?')[0]}`));
-        },
-      );
-    }
-    if (config.API_DOCS) {
-      app.use('/docs', docsSecurityHeaders);
-      mountOpenApi(app);
-    }
-    applyServerTimeouts(app.getHttpServer());
-    answerClientErrors(app.getHttpServer());
+    const module = AppModule.forRoot({ config, infrastructure, strategies });
+    const app =
+      config.HTTP_PLATFORM === 'fastify'
+        ? await createFastifyApp(module, config)
+        : await createExpressApp(module, config);
     return app;
   } catch (error) {
     await infrastructure.close();

@@ -10,12 +10,14 @@ export {
 export type { ProblemDetails, ProblemErrorOptions } from './errors/problem.js';
 export { ProblemError } from './errors/problem.js';
 export { AuthGuard } from './nest/auth.guard.js';
-export type { RequestWithPrincipal } from './nest/decorators.js';
+export type { HttpRequest, RequestWithPrincipal } from './nest/decorators.js';
 export {
   CurrentPrincipal,
+  credentialRequestOf,
   IS_PUBLIC,
   PRINCIPAL_KEY,
   Public,
+  pathOf,
   principalOf,
   ROUTE_STRATEGY,
   UseStrategy,
@@ -28,6 +30,7 @@ export type {
   AuthStrategy,
   CredentialRequest,
   CredentialTransport,
+  ExchangeRequest,
   LoginResponseBody,
   ServerStateSize,
   StoreStatus,

@@ -95,7 +95,7 @@ describe('AuthGuard', () => {
     const guard = guardWith(fakeStrategy('fake', 'bearer', async () => PRINCIPAL));
     await expect(
       guard.canActivate(
-        contextFor({ params: { strategy: 'other' }, method: 'GET', path: '/other/protected' }, {}),
+        contextFor({ params: { strategy: 'other' }, method: 'GET', url: '/other/protected' }, {}),
       ),
     ).rejects.toBeInstanceOf(NotFoundException);
   });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   AuthError,
   type AuthExchange,
   type AuthStrategy,
+  type ExchangeRequest,
   type LoginResponseBody,
   type LoginUser,
   type Principal,
@@ -12,7 +14,6 @@ import {
   StoreUnavailableError,
   type StrategyTraits,
 } from '@authbench/auth-core';
-import type { Request, RequestHandler } from 'express';
 import session, { type Session, type SessionData } from 'express-session';
 import { SessionLifetime } from './lib/lifetime.js';
 import { type ResolvedSessionOptions, resolveOptions, type SessionStrategyOptions } from './lib/options.js';
@@ -42,6 +43,13 @@ export interface SessionInspection {
   readonly absoluteExpiresAt: string;
 }
 
+/** express-session's middleware, on Node's request and response (express's, or fastify's `raw`). */
+type NodeMiddleware = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
 /** The session cookie is `Secure`, but this login did not arrive over HTTPS (per express-session's rule). */
 export class HttpsRequiredError extends ProblemError {
   override readonly name = 'HttpsRequiredError';
@@ -55,10 +63,11 @@ export class HttpsRequiredError extends ProblemError {
 
 /**
  * express-session's own test for sending a Secure cookie: a TLS socket, or (per its `proxy`
- * option, else express's `trust proxy`) `X-Forwarded-Proto: https`. Without it, express-session
- * silently withholds the cookie; the strategy refuses the login instead of answering 200.
+ * option, else the platform's `TRUST_PROXY` verdict, `request.secure`) `X-Forwarded-Proto: https`.
+ * Without it, express-session silently withholds the cookie; the strategy refuses the login
+ * instead of answering 200.
  */
-function isSecureRequest(request: Request, trustProxy: boolean | undefined): boolean {
+function isSecureRequest(request: ExchangeRequest, trustProxy: boolean | undefined): boolean {
   if ((request.socket as { encrypted?: boolean }).encrypted === true) return true;
   if (trustProxy === false) return false;
   if (trustProxy === undefined) return request.secure;
@@ -67,8 +76,14 @@ function isSecureRequest(request: Request, trustProxy: boolean | undefined): boo
   return first?.trim().toLowerCase() === 'https';
 }
 
-function sessionOf(request: Request): (Session & Partial<SessionData>) | undefined {
-  return (request as { session?: Session & Partial<SessionData> }).session;
+/** What express-session leaves on the request it ran on. */
+interface SessionRequest {
+  session?: Session & Partial<SessionData>;
+  sessionID?: string;
+}
+
+function sessionOf(request: IncomingMessage): (Session & Partial<SessionData>) | undefined {
+  return (request as SessionRequest).session;
 }
 
 /** express-session's callback style → a promise. */
@@ -83,8 +98,8 @@ function asError(error: unknown): Error {
 }
 
 /** `issue` and `revoke` change state: a route that calls them on GET is a wiring bug (login/logout CSRF). */
-function assertStateChangingMethod(request: Request, operation: string): void {
-  if (isSafeMethod(request.method)) {
+function assertStateChangingMethod(request: IncomingMessage, operation: string): void {
+  if (isSafeMethod(request.method ?? 'GET')) {
     throw new TypeError(`session ${operation} must be mounted on a POST route, not ${request.method}`);
   }
 }
@@ -106,7 +121,7 @@ export class SessionStrategy implements AuthStrategy {
   readonly name = 'session';
   readonly transport = 'cookie' as const;
   readonly cookie: SessionCookie;
-  private readonly middleware: RequestHandler;
+  private readonly middleware: NodeMiddleware;
 
   constructor(
     private readonly options: ResolvedSessionOptions,
@@ -114,6 +129,7 @@ export class SessionStrategy implements AuthStrategy {
     private readonly store: ManagedSessionStore,
   ) {
     this.cookie = new SessionCookie(options.cookieSecure, options.secretsNewestFirst);
+    // express-session's types name express's handler; it only uses Node's request and response.
     this.middleware = session({
       name: this.cookie.name,
       secret: [...options.secretsNewestFirst],
@@ -124,7 +140,7 @@ export class SessionStrategy implements AuthStrategy {
       unset: 'keep',
       cookie: this.cookie.attributes,
       ...(options.trustProxy === undefined ? {} : { proxy: options.trustProxy }),
-    });
+    }) as unknown as NodeMiddleware;
   }
 
   traits(): StrategyTraits {
@@ -146,7 +162,7 @@ export class SessionStrategy implements AuthStrategy {
     await this.ensureSession(exchange);
     const before = this.currentSession(request);
     const previous = readRecord(before);
-    const previousId = request.sessionID;
+    const previousId = (request as SessionRequest).sessionID;
 
     const now = this.options.now();
     const record: SessionRecord = { userId: user.id, username: user.username, loginAt: now, lastSeenAt: now };
@@ -161,7 +177,7 @@ export class SessionStrategy implements AuthStrategy {
       Reflect.deleteProperty(request, 'session');
       throw error;
     }
-    if (previous !== null) await this.forgetQuietly(previous.userId, previousId);
+    if (previous !== null && previousId !== undefined) await this.forgetQuietly(previous.userId, previousId);
     return { user: { id: user.id, username: user.username } };
   }
 
@@ -182,7 +198,7 @@ export class SessionStrategy implements AuthStrategy {
     assertStateChangingMethod(request, 'logout');
     await settle((done) => this.store.destroy(principal.credentialId, done));
     await this.forgetQuietly(principal.userId, principal.credentialId);
-    response.clearCookie(this.cookie.name, this.cookie.attributes);
+    response.appendHeader('Set-Cookie', this.cookie.cleared());
   }
 
   async revokeAll(userId: string): Promise<void> {
@@ -277,7 +293,7 @@ export class SessionStrategy implements AuthStrategy {
     });
   }
 
-  private currentSession(request: Request): Session & Partial<SessionData> {
+  private currentSession(request: IncomingMessage): Session & Partial<SessionData> {
     const current = sessionOf(request);
     // express-session skips loading while its store reports itself disconnected.
     if (current === undefined) throw new StoreUnavailableError(this.store.storeName);

@@ -9,7 +9,6 @@ import {
   FOREIGN_CREDENTIALS,
   strategyContract,
 } from '@authbench/test-support/strategy-contract';
-import type { Response } from 'express';
 import { sessionStrategy } from '../src/index.js';
 
 const APP = { production: false, cookieSecure: false, sharedUserStore: false } as const;
@@ -38,8 +37,8 @@ function exchange(): AuthExchange {
   const request = new IncomingMessage(new Socket());
   request.method = 'POST';
   request.headers = { host: '127.0.0.1' };
-  const response = { clearCookie: () => response } as unknown as Response;
-  return { request, response } as unknown as AuthExchange;
+  const response = new ServerResponse(request);
+  return { request: Object.assign(request, { secure: false }), response } as AuthExchange;
 }
 
 async function fixture(

@@ -1,9 +1,8 @@
 import { AuthError, StrategyRegistry } from '@authbench/auth-core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AuthInfrastructure } from '../../src/auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../../src/auth/tokens.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createApp } from '../../src/create-app.js';
+import { type AuthbenchApp, createApp } from '../../src/create-app.js';
 
 /** A clock the test moves: `offsetMs` is added to the real time. */
 export class TestClock {
@@ -20,7 +19,7 @@ export class TestClock {
 }
 
 export interface TestApp {
-  readonly app: NestExpressApplication;
+  readonly app: AuthbenchApp;
   readonly baseUrl: string;
   readonly clock: TestClock;
   /** Deletes a user the way the app does: every strategy revokes, then the record goes. */
@@ -34,6 +33,8 @@ export async function startTestApp(env: Readonly<Record<string, string>> = {}): 
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
     DATA_DIR: ':memory:',
+    // Any suite runs on fastify with `HTTP_PLATFORM=fastify npx jest …`; a test's own env wins.
+    ...(process.env.HTTP_PLATFORM === undefined ? {} : { HTTP_PLATFORM: process.env.HTTP_PLATFORM }),
     ...env,
     PORT: '0',
   });

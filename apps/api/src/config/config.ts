@@ -52,7 +52,8 @@ function isProxyAddress(entry: string): boolean {
 
 /**
  * `TRUST_PROXY` (CONTRACT §1): a hop count, or the proxies' addresses/CIDRs. Both are what
- * express's `trust proxy` setting takes; unset trusts no forwarding header at all.
+ * express's `trust proxy` setting and fastify's `trustProxy` option take (both use
+ * proxy-addr); unset trusts no forwarding header at all.
  */
 const trustProxy = optional(
   z
@@ -82,6 +83,8 @@ export const configSchema = z
     AUTH_STRATEGIES: strategyList.default([...STRATEGY_NAMES]),
     AUTH_DEFAULT: optional(z.string()),
     COOKIE_SECURE: optional(flag),
+    /** CONTRACT §1: which of Nest's two HTTP adapters serves the app; the contract holds on both. */
+    HTTP_PLATFORM: z.enum(['express', 'fastify']).default('express'),
     TRUST_PROXY: trustProxy,
     /** `/openapi.json` and `/docs`; default on outside production, off in production. */
     API_DOCS: optional(flag),

@@ -21,24 +21,28 @@ function statusOf(code: string | undefined): number {
   }
 }
 
+/** Node's `clientError` listener (express), also fastify's `clientErrorHandler` option. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Nothing to answer on a reset or half-closed socket.
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = statusOf(error.code);
+  const title = STATUS_CODES[status] ?? 'Error';
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail: `${title}.` });
+  const headers = Object.entries({
+    ...RAW_SECURITY_HEADERS,
+    'Content-Type': 'application/problem+json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    Connection: 'close',
+  })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(`HTTP/1.1 ${status} ${title}\r\n${headers}\r\n${body}`);
+}
+
+/** On a bare Node server (express's); fastify takes `answerClientError` as an option instead. */
 export function answerClientErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    // Nothing to answer on a reset or half-closed socket.
-    if (error.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = statusOf(error.code);
-    const title = STATUS_CODES[status] ?? 'Error';
-    const body = JSON.stringify({ type: 'about:blank', title, status, detail: `${title}.` });
-    const headers = Object.entries({
-      ...RAW_SECURITY_HEADERS,
-      'Content-Type': 'application/problem+json; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(body)),
-      Connection: 'close',
-    })
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join('');
-    socket.end(`HTTP/1.1 ${status} ${title}\r\n${headers}\r\n${body}`);
-  });
+  server.on('clientError', answerClientError);
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { type ProblemDetails, ProblemError } from '@authbench/auth-core';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { HttpAdapterHost } from '@nestjs/core';
 
 const PROBLEM_JSON = 'application/problem+json';
 
@@ -17,6 +17,37 @@ function isExposedHttpError(error: unknown): error is ExposedHttpError {
   if (typeof error !== 'object' || error === null) return false;
   const candidate = error as Partial<ExposedHttpError>;
   return candidate.expose === true && typeof candidate.status === 'number';
+}
+
+/**
+ * fastify's own request errors (Nest maps its 4xx `FastifyError`s to an `HttpException` whose
+ * cause is the original): its codes for what body-parser calls `entity.too.large` and
+ * `entity.parse.failed`, worded the same, so both platforms answer alike.
+ */
+interface FastifyRequestError {
+  readonly name: 'FastifyError';
+  readonly code: string;
+  readonly statusCode: number;
+}
+
+function isFastifyRequestError(error: unknown): error is FastifyRequestError {
+  if (!(error instanceof Error) || error.name !== 'FastifyError') return false;
+  const candidate = error as Partial<FastifyRequestError>;
+  return typeof candidate.code === 'string' && typeof candidate.statusCode === 'number';
+}
+
+function detailOfFastifyError(error: FastifyRequestError): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'The request body exceeds the 16 KiB limit.';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Request bodies must be application/json.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'The request body is not valid JSON.';
+    default:
+      return `${titleOf(error.statusCode)}.`;
+  }
 }
 
 function titleOf(status: number): string {
@@ -55,15 +86,20 @@ function detailOfHttpException(exception: HttpException): string {
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  /** Replies through Nest's HTTP adapter: the same on express and fastify (`HTTP_PLATFORM`). */
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const adapter = this.adapterHost.httpAdapter;
+    const response: unknown = host.switchToHttp().getResponse();
     const { problem, headers } = this.toProblem(exception);
-    if (response.headersSent) {
-      response.end();
+    if (adapter.isHeadersSent(response)) {
+      adapter.end(response);
       return;
     }
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(problem.status).type(PROBLEM_JSON).send(JSON.stringify(problem));
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
+    adapter.setHeader(response, 'Content-Type', `${PROBLEM_JSON}; charset=utf-8`);
+    adapter.reply(response, JSON.stringify(problem), problem.status);
   }
 
   private toProblem(exception: unknown): {
@@ -83,6 +119,18 @@ export class ProblemFilter implements ExceptionFilter {
           title: titleOf(status),
           status,
           detail: detailOfHttpError(httpError),
+        },
+        headers: {},
+      };
+    }
+    if (isFastifyRequestError(httpError) && httpError.statusCode >= 400 && httpError.statusCode < 500) {
+      const status = httpError.statusCode;
+      return {
+        problem: {
+          type: 'about:blank',
+          title: titleOf(status),
+          status,
+          detail: detailOfFastifyError(httpError),
         },
         headers: {},
       };

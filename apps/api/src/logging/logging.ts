@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { type LogFn, type Logger, type LoggerOptions, pino } from 'pino';
 import type { Options } from 'pino-http';
@@ -85,7 +86,9 @@ export function httpLoggerParams(config: LoggingConfig): Params {
       res: (res: { statusCode: unknown }) => ({ statusCode: res.statusCode }),
     },
   };
-  return { pinoHttp: [options, logs] };
+  // Every path, `/` included, on both HTTP platforms: nestjs-pino's default (`{/*splat}`)
+  // matches only `/` under fastify's middleware matcher.
+  return { pinoHttp: [options, logs], forRoutes: [{ path: '/{*splat}', method: RequestMethod.ALL }] };
 }
 
 /**

@@ -1,7 +1,14 @@
-import { CLOCK, type PageDescription, Public, StrategyRegistry } from '@authbench/auth-core';
+import {
+  CLOCK,
+  credentialRequestOf,
+  type PageDescription,
+  Public,
+  pathOf,
+  StrategyRegistry,
+} from '@authbench/auth-core';
 import { Controller, Get, Header, Inject, NotFoundException, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import type { AppRequest } from '../http/platform.js';
 import { BenchmarkResults } from './benchmark-results.js';
 import { NO_STORE } from './security-headers.js';
 import { SessionInspector, type SessionRecordView } from './session-inspection.js';
@@ -47,11 +54,11 @@ export class DemoController {
   @Public()
   @Get('session-record')
   @Header('Cache-Control', NO_STORE)
-  async sessionRecord(@Req() request: Request): Promise<SessionRecordView> {
+  async sessionRecord(@Req() request: AppRequest): Promise<SessionRecordView> {
     const strategy = this.inspectionEnabled() ? this.registry.get('session') : undefined;
     // The same 404 as an unknown route: in production the endpoint does not exist.
-    if (strategy === undefined) throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
-    return new SessionInspector(strategy, this.now).inspect(request);
+    if (strategy === undefined) throw new NotFoundException(`Cannot ${request.method} ${pathOf(request)}`);
+    return new SessionInspector(strategy, this.now).inspect(credentialRequestOf(request));
   }
 
   @Public()

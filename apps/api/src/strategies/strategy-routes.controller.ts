@@ -9,10 +9,10 @@ import {
 } from '@authbench/auth-core';
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
 import { ApiLogin, ApiLogout, ApiProtected } from '../http/openapi-schemas.js';
+import { type AppReply, type AppRequest, clientAddressOf, exchangeOf } from '../http/platform.js';
 import { STRATEGY_NAMES } from './catalog.js';
 
 export interface ProtectedResponse {
@@ -38,15 +38,15 @@ abstract class StrategyRoutes {
   @HttpCode(200)
   @ApiLogin()
   async login(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: AppRequest,
+    @Res({ passthrough: true }) response: AppReply,
     @Body() body: unknown,
   ): Promise<LoginResponseBody> {
     const strategy = this.resolver.resolve(request, this.binding);
     // A login response carries a credential: no cache may keep it.
-    response.setHeader('Cache-Control', 'no-store');
-    const user = await this.infrastructure.accounts.verifyLogin(body, request.ip ?? 'unknown');
-    return strategy.issue(toLoginUser(user), { request, response });
+    response.header('Cache-Control', 'no-store');
+    const user = await this.infrastructure.accounts.verifyLogin(body, clientAddressOf(request));
+    return strategy.issue(toLoginUser(user), exchangeOf(request, response));
   }
 
   @Get('protected')
@@ -63,17 +63,17 @@ abstract class StrategyRoutes {
   @HttpCode(204)
   @ApiLogout()
   async logout(
-    @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
+    @Req() request: AppRequest,
+    @Res({ passthrough: true }) response: AppReply,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    await this.resolver.resolve(request, this.binding).revoke(principal, { request, response });
+    await this.resolver.resolve(request, this.binding).revoke(principal, exchangeOf(request, response));
   }
 
   @Post('logout-all')
   @HttpCode(204)
   @ApiLogout()
-  async logoutAll(@Req() request: Request, @CurrentPrincipal() principal: Principal): Promise<void> {
+  async logoutAll(@Req() request: AppRequest, @CurrentPrincipal() principal: Principal): Promise<void> {
     await this.resolver.resolve(request, this.binding).revokeAll(principal.userId);
   }
 }

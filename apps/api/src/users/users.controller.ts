@@ -1,10 +1,10 @@
 import { Public, type UserView } from '@authbench/auth-core';
 import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import type { AuthInfrastructure } from '../auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from '../auth/tokens.js';
 import { ApiRegister } from '../http/openapi-schemas.js';
+import { type AppRequest, clientAddressOf } from '../http/platform.js';
 
 @Controller()
 @ApiTags('users')
@@ -15,8 +15,8 @@ export class UsersController {
   @Post('register')
   @HttpCode(201)
   @ApiRegister()
-  register(@Req() request: Request, @Body() body: unknown): Promise<UserView> {
+  register(@Req() request: AppRequest, @Body() body: unknown): Promise<UserView> {
     // Per-address registration limit (429 + Retry-After), counted before the password is hashed.
-    return this.infrastructure.accounts.register(body, request.ip ?? 'unknown');
+    return this.infrastructure.accounts.register(body, clientAddressOf(request));
   }
 }

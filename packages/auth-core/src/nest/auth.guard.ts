@@ -1,10 +1,16 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { AuthError } from '../errors/auth-error.js';
 import type { AuthStrategy } from '../strategy/auth-strategy.js';
 import { authenticateRequest } from '../strategy/authenticate.js';
-import { IS_PUBLIC, PRINCIPAL_KEY, type RequestWithPrincipal, ROUTE_STRATEGY } from './decorators.js';
+import {
+  credentialRequestOf,
+  type HttpRequest,
+  IS_PUBLIC,
+  PRINCIPAL_KEY,
+  type RequestWithPrincipal,
+  ROUTE_STRATEGY,
+} from './decorators.js';
 import { StrategyResolver } from './strategy-resolver.js';
 
 const REALM = 'Bearer realm="authbench"';
@@ -32,13 +38,16 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
 
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<HttpRequest>();
     const strategy = this.resolver.resolve(
       request,
       this.reflector.getAllAndOverride<string>(ROUTE_STRATEGY, targets),
     );
     try {
-      (request as RequestWithPrincipal)[PRINCIPAL_KEY] = await authenticateRequest(strategy, request);
+      (request as RequestWithPrincipal)[PRINCIPAL_KEY] = await authenticateRequest(
+        strategy,
+        credentialRequestOf(request),
+      );
       return true;
     } catch (error) {
       if (error instanceof AuthError) throw error.withHeaders(challengeFor(strategy, error));

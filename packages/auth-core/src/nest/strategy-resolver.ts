@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { Request } from 'express';
 import type { AuthStrategy } from '../strategy/auth-strategy.js';
+import { type HttpRequest, pathOf } from './decorators.js';
 import { StrategyRegistry } from './strategy-registry.js';
 
 /** Which strategy a request is addressed to: `/:strategy/…`, a fixed name, or `AUTH_DEFAULT`. */
@@ -8,7 +8,7 @@ import { StrategyRegistry } from './strategy-registry.js';
 export class StrategyResolver {
   constructor(private readonly registry: StrategyRegistry) {}
 
-  resolve(request: Request, binding: string | undefined): AuthStrategy {
+  resolve(request: HttpRequest, binding: string | undefined): AuthStrategy {
     const strategy =
       binding === 'default'
         ? this.registry.getDefault()
@@ -16,13 +16,13 @@ export class StrategyResolver {
           ? this.registry.get(binding)
           : this.fromPath(request);
     if (strategy === undefined) {
-      throw new NotFoundException(`Cannot ${request.method} ${request.path}`);
+      throw new NotFoundException(`Cannot ${request.method} ${pathOf(request)}`);
     }
     return strategy;
   }
 
-  private fromPath(request: Request): AuthStrategy | undefined {
-    const name = (request.params as Record<string, string | undefined>).strategy;
+  private fromPath(request: HttpRequest): AuthStrategy | undefined {
+    const name = (request.params as Record<string, string | undefined> | undefined)?.strategy;
     return name === undefined ? undefined : this.registry.get(name);
   }
 }

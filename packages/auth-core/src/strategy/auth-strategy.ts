@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { LoginUser, Principal } from './principal.js';
 
 export type CredentialTransport = 'cookie' | 'bearer';
@@ -14,16 +14,34 @@ export interface StrategyTraits {
   readonly lookupsPerRequest: number;
 }
 
-/** The HTTP exchange a strategy writes cookies and headers to when it issues or revokes. */
+/**
+ * The request of an exchange: Node's own request (express's request is one; on fastify the app
+ * hands `request.raw`), plus what the HTTP platform derived from it under `TRUST_PROXY`.
+ */
+export interface ExchangeRequest extends IncomingMessage {
+  /** A server's request always has one (Node types it optional for client responses). */
+  readonly method: string;
+  /** The client reached the app over HTTPS (TLS here, or a trusted proxy's `X-Forwarded-Proto`). */
+  readonly secure: boolean;
+  readonly protocol?: string;
+  readonly host?: string;
+}
+
+/**
+ * The HTTP exchange a strategy writes cookies and headers to when it issues or revokes: Node's
+ * request and response, the seam both HTTP platforms share (express's objects are Node's;
+ * fastify's are `request.raw` and `reply.raw`, whose headers fastify merges into its reply).
+ * A strategy sets headers with `setHeader`/`appendHeader`, nothing platform-specific.
+ */
 export interface AuthExchange {
-  readonly request: Request;
-  readonly response: Response;
+  readonly request: ExchangeRequest;
+  readonly response: ServerResponse;
 }
 
 /** What `credentialOf` reads: a request's method and headers (any Node HTTP request has them). */
 export interface CredentialRequest {
   readonly method: string;
-  readonly headers: Request['headers'];
+  readonly headers: IncomingHttpHeaders;
   readonly rawHeaders?: readonly string[];
 }
 

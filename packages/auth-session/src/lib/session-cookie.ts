@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AuthError } from '@authbench/auth-core';
-import type { CookieOptions } from 'express';
 
 /** The `__Host-` prefix pins a Secure cookie to this host and path `/` (no `Domain`). */
 export function sessionCookieName(secure: boolean): string {
@@ -48,9 +47,18 @@ export class SessionCookie {
     this.name = sessionCookieName(secure);
   }
 
-  /** Attributes for express-session's `cookie` option and for clearing the cookie. */
-  get attributes(): CookieOptions & { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean } {
+  /** Attributes for express-session's `cookie` option (and `cleared()` writes the same ones). */
+  get attributes(): { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean } {
     return { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure };
+  }
+
+  /**
+   * The `Set-Cookie` value that removes the cookie: the same attributes, expired — byte for
+   * byte what express's `res.clearCookie` wrote (cookie@0.7 order), so that logout answers the
+   * same on any HTTP platform.
+   */
+  cleared(): string {
+    return `${this.name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly;${this.secure ? ' Secure;' : ''} SameSite=Lax`;
   }
 
   /** The raw value of this cookie in a `Cookie` header (first occurrence), or undefined. */
