@@ -2,14 +2,9 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { createServer, type Server } from 'node:http';
 import { type AuthErrorCode, authenticateRequest, MAX_BEARER_LENGTH } from '@authbench/auth-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createJwtStrategy,
-  generateDevKeyPair,
-  hmacKeyId,
-  type JwtRejectionReason,
-  type JwtStrategy,
-  jwkThumbprint,
-} from '../src/index.js';
+import { createJwtStrategy, generateDevKeyPair, type JwtStrategy } from '../src/index.js';
+import { hmacKeyId, jwkThumbprint } from '../src/lib/keys.js';
+import { type JwtRejectionReason } from '../src/lib/rejection.js';
 import {
   ALICE,
   AUDIENCE,

@@ -1,8 +1,10 @@
 import type { User, UserLookup } from '@authbench/auth-accounts';
 import { authenticateRequest } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
-import { hmacKeyId, type JwtStrategy, rejectionReasonOf } from '../src/index.js';
+import { type JwtStrategy } from '../src/index.js';
 import { validateClaims } from '../src/lib/claims.js';
+import { hmacKeyId } from '../src/lib/keys.js';
+import { rejectionReasonOf } from '../src/lib/rejection.js';
 import {
   ALICE,
   AUDIENCE,

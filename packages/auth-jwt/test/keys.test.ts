@@ -1,14 +1,8 @@
 import { constants, createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { authenticateRequest } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
-import {
-  createJwtStrategy,
-  generateDevKeyPair,
-  hmacKeyId,
-  type JwtAlgorithm,
-  JwtKeyRing,
-  jwkThumbprint,
-} from '../src/index.js';
+import { createJwtStrategy, generateDevKeyPair, type JwtAlgorithm } from '../src/index.js';
+import { hmacKeyId, JwtKeyRing, jwkThumbprint } from '../src/lib/keys.js';
 import {
   ALICE,
   AUDIENCE,

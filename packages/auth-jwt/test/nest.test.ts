@@ -16,12 +16,12 @@ import {
   createJwtStrategy,
   createPassportJwtBaseline,
   generateDevKeyPair,
-  hmacKeyId,
-  JwtAuthModule,
-  JwtRejection,
   JwtStrategy,
 } from '../src/index.js';
+import { hmacKeyId } from '../src/lib/keys.js';
+import { JwtRejection } from '../src/lib/rejection.js';
 import { JwksController } from '../src/nest/jwks.controller.js';
+import { JwtAuthModule } from '../src/nest/jwt-auth.module.js';
 import { JwtRefreshController } from '../src/nest/jwt-refresh.controller.js';
 import { readRefreshToken } from '../src/nest/refresh-request.js';
 import {

@@ -9,16 +9,11 @@ import {
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import {
-  hmacKeyId,
-  type JwtStrategy,
-  type JwtStrategyOptions,
-  MAX_FAMILIES_PER_USER,
-  MemoryJwtStateStore,
-  RedisJwtStateStore,
-  type TokenPairBody,
-} from '../src/index.js';
+import { type JwtStrategy, type JwtStrategyOptions, type TokenPairBody } from '../src/index.js';
+import { hmacKeyId } from '../src/lib/keys.js';
 import type { JwtStateStore } from '../src/stores/jwt-state-store.js';
+import { MAX_FAMILIES_PER_USER, MemoryJwtStateStore } from '../src/stores/memory-jwt-state-store.js';
+import { RedisJwtStateStore } from '../src/stores/redis-jwt-state-store.js';
 import {
   claimsAt,
   exchange,

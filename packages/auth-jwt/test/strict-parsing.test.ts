@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DuplicateMemberError, parseJsonObject } from '../src/index.js';
 import { decodeBase64Url, decodeUtf8 } from '../src/lib/base64url.js';
+import { DuplicateMemberError, parseJsonObject } from '../src/lib/strict-json.js';
 import { thrownBy } from './support.js';
 
 describe('decodeBase64Url', () => {

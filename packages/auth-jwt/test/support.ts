@@ -1,13 +1,8 @@
 import { constants, createHmac, type KeyObject, sign } from 'node:crypto';
 import { AuthError, type AuthErrorCode, type CredentialRequest } from '@authbench/auth-core';
 import { expect } from '@jest/globals';
-import {
-  createJwtStrategy,
-  type JwtRejectionReason,
-  type JwtStrategy,
-  type JwtStrategyOptions,
-  rejectionReasonOf,
-} from '../src/index.js';
+import { createJwtStrategy, type JwtStrategy, type JwtStrategyOptions } from '../src/index.js';
+import { type JwtRejectionReason, rejectionReasonOf } from '../src/lib/rejection.js';
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 export const OLD_SECRET = 'old-secret-0123456789-abcdefghijklmnopq';
