@@ -100,11 +100,14 @@ export interface StrategyDescriptor<
   describeForPage(settings: Settings, app: AppSettings): PageDescription;
 }
 
-/** A descriptor whose settings type is hidden: what a catalog holds. */
+/**
+ * A descriptor whose settings type is hidden: what a catalog holds. The settings only travel
+ * from its own `parseSettings` back into its own methods, which take them by method syntax
+ * (bivariant), so `unknown` suffices.
+ */
 export type AnyStrategyDescriptor<Infrastructure = never> = StrategyDescriptor<
   string,
-  // biome-ignore lint/suspicious/noExplicitAny: settings are private to each descriptor; the catalog only hands them back to it
-  any,
+  unknown,
   Infrastructure
 >;
 
