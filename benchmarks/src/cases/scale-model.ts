@@ -81,7 +81,7 @@ function fromEarlier(cases: readonly CaseInput[]): Map<string, Measured> | strin
 
 function modelRounds(mode: 'quick' | 'full') {
   return mode === 'quick'
-    ? { count: 2, durationSec: 1, firstWarmupSec: 0.4, warmupSec: 0.2 }
+    ? { count: 2, durationSec: 0.7, firstWarmupSec: 0.3, warmupSec: 0.2 }
     : { count: 3, durationSec: 1.5, firstWarmupSec: 1, warmupSec: 0.3 };
 }
 
@@ -280,6 +280,12 @@ export const scaleModel: Family = {
       }
     }
 
+    const unmeasured = lines.filter((entry) => entry.store !== 'none' && entry.cost.redisUs <= 0);
+    if (unmeasured.length > 0) {
+      scope.note(
+        `No Redis CPU was measured on the path of ${unmeasured.map((entry) => entry.line).join(', ')} (under one 10 ms /proc tick over a measured window, or no Redis command per request): the model gives ${unmeasured.length === 1 ? 'it' : 'them'} no store cap, which is optimistic if the cost is only below the resolution.`,
+      );
+    }
     const steal = median(
       [...measured.values()].flatMap((entry) => (entry.steal === undefined ? [] : [entry.steal])),
     );
