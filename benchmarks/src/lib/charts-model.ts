@@ -41,7 +41,8 @@ function scaleRows(cases: readonly BenchCase[]): Row[] {
     if (entry.family !== 'scale-model') continue;
     if (entry.params.validation === true) {
       rows.push({
-        series: `measured ${String(entry.params.strategy)} (${String(entry.params.config)})`,
+        line: `${String(entry.params.strategy)}-redis`,
+        config: String(entry.params.config),
         cores: Number(entry.numbers.cores),
         reqPerSec: Number(entry.numbers.measured),
         kind: 'measured',
@@ -49,10 +50,8 @@ function scaleRows(cases: readonly BenchCase[]): Row[] {
     } else if (entry.params.model === true) {
       const shards = Number(entry.params.shards);
       rows.push({
-        series:
-          shards === 0
-            ? String(entry.params.line)
-            : `${String(entry.params.line)} · ${shards} shard${shards === 1 ? '' : 's'}`,
+        line: String(entry.params.line),
+        shards: shards === 0 ? 'no store' : `${shards} Redis shard${shards === 1 ? '' : 's'}`,
         cores: Number(entry.params.cores),
         reqPerSec: entry.value,
         kind: 'model',
@@ -83,7 +82,11 @@ export function modelCharts(cases: readonly BenchCase[], suffix: string): ChartS
             title: 'latency, ms (log, lower is better)',
           },
           color: { field: 'route', type: 'nominal', legend: { orient: 'bottom' } },
-          strokeDash: { field: 'percentile', type: 'nominal', legend: { orient: 'bottom' } },
+          strokeDash: {
+            field: 'percentile',
+            type: 'nominal',
+            legend: { orient: 'bottom', symbolType: 'stroke' },
+          },
         },
       }),
     },
@@ -104,25 +107,27 @@ export function modelCharts(cases: readonly BenchCase[], suffix: string): ChartS
               x: { field: 'cores', type: 'quantitative', scale: { type: 'log' }, title: 'API cores (log)' },
               y: { field: 'reqPerSec', type: 'quantitative', scale: { type: 'log' }, title: 'req/s (log)' },
               color: {
-                field: 'series',
+                field: 'line',
+                type: 'nominal',
+                title: 'strategy · store',
+                legend: { orient: 'bottom' },
+              },
+              strokeDash: {
+                field: 'shards',
                 type: 'nominal',
                 title: 'model',
-                legend: { orient: 'bottom', columns: 2, labelLimit: 320 },
+                legend: { orient: 'bottom', symbolType: 'stroke' },
               },
             },
           },
           {
             transform: [{ filter: "datum.kind === 'measured'" }],
-            mark: { type: 'point', filled: true, size: 70, tooltip: true, color: 'black' },
+            mark: { type: 'point', filled: true, size: 80, tooltip: true },
             encoding: {
               x: { field: 'cores', type: 'quantitative', scale: { type: 'log' } },
               y: { field: 'reqPerSec', type: 'quantitative', scale: { type: 'log' } },
-              shape: {
-                field: 'series',
-                type: 'nominal',
-                title: 'measured',
-                legend: { orient: 'bottom', columns: 2, labelLimit: 320 },
-              },
+              color: { field: 'line', type: 'nominal' },
+              shape: { field: 'config', type: 'nominal', title: 'measured', legend: { orient: 'bottom' } },
             },
           },
         ],
