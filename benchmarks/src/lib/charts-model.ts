@@ -96,7 +96,7 @@ export function modelCharts(cases: readonly BenchCase[], suffix: string): ChartS
       rows: scaleRows(cases),
       spec: (rows) => ({
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title: `MODEL: projected req/s against API cores (log–log); points: measured${suffix}`,
+        title: `MODEL: req/s against dedicated API cores (log–log); points: measured on this shared VM${suffix}`,
         data: { values: rows },
         width: WIDTH,
         layer: [

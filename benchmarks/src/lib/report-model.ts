@@ -74,6 +74,7 @@ export function modelColumns(
             : `${format(entry.numbers.measured)} (${format(entry.numbers.measuredLow)}–${format(entry.numbers.measuredHigh)})`,
       },
       number('errorPercent', 'model error %'),
+      number('errorOwnCostPercent', 'error % on its own CPU/req'),
     ];
   }
   return null;
