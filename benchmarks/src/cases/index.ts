@@ -2,7 +2,9 @@ import type { Family } from '../lib/context.js';
 import { httpThroughput } from './http-throughput.js';
 import { itsdangerous } from './itsdangerous.js';
 import { jwtLibraries } from './jwt-libraries.js';
+import { openLoop } from './open-loop.js';
 import { revocationLatency } from './revocation-latency.js';
+import { scaleModel } from './scale-model.js';
 import { serverState } from './server-state.js';
 import { storeDistance } from './store-distance.js';
 import { tutorialPeer } from './tutorial-peer.js';
@@ -18,4 +20,7 @@ export const FAMILIES: readonly Family[] = [
   serverState,
   revocationLatency,
   tutorialPeer,
+  openLoop,
+  // After http-throughput: it reads that family's CPU per request when it ran.
+  scaleModel,
 ];

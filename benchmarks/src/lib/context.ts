@@ -39,6 +39,8 @@ export interface FamilyScope {
   target(spec: Omit<TargetSpec, 'family'>, profiler?: Profiler): void;
   /** Progress within the family: `done` of `total` steps finished, `label` running now. */
   step(label: string, done: number, total: number): void;
+  /** Read-only: the cases earlier families of this run recorded (a model built on their figures reads them here). */
+  earlier(): readonly CaseInput[];
 }
 
 export interface Family {

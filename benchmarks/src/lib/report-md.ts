@@ -1,4 +1,5 @@
 import type { ChartFile } from './charts.js';
+import { modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
 import { round } from './stats.js';
@@ -146,7 +147,7 @@ function familyTables(cases: readonly BenchCase[]): string {
   for (const entry of cases) byUnit.set(entry.unit, [...(byUnit.get(entry.unit) ?? []), entry]);
   return [...byUnit.entries()]
     .map(([unit, group]) => {
-      const columns = columnsFor(unit);
+      const columns = modelColumns(group[0]?.family, unit, format) ?? columnsFor(unit);
       const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
       const rows = group.map((entry) => [
         entry.label +
@@ -189,6 +190,8 @@ const CHART_OF: Readonly<Partial<Record<FamilyId, string>>> = {
   'http-throughput': 'http-relative.svg',
   'store-distance': 'store-rtt.svg',
   'server-state': 'state-bytes.svg',
+  'open-loop': 'open-loop.svg',
+  'scale-model': 'scale-model.svg',
 };
 
 export function renderMarkdown(results: Results, charts: readonly ChartFile[]): string {

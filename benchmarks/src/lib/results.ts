@@ -15,6 +15,8 @@ export const FAMILY_IDS = [
   'server-state',
   'revocation-latency',
   'tutorial-peer',
+  'open-loop',
+  'scale-model',
 ] as const;
 export type FamilyId = (typeof FAMILY_IDS)[number];
 

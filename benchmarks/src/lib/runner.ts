@@ -159,6 +159,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
         },
         target: (spec, profiler) => targets.push({ spec: { ...spec, family: family.id }, profiler }),
         step: (label, done, total) => progress.update(label, done, total),
+        earlier: () => inputs,
       };
       let status: FamilyResult['status'] = 'ok';
       let error: string | undefined;
