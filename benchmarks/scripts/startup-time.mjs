@@ -31,8 +31,8 @@ const TIMEOUT_MS = Number(options.timeout) * 1000;
 
 /** The phases, each from one event to the next; an event that did not happen is skipped. */
 const PHASES = [
-  ['npm + bash', 'spawn', 'script'],
-  ['install check', 'install', 'install-done'],
+  ['npm run', 'spawn', 'npm-script'],
+  ['bash, node version, install check', 'npm-script', 'install-done'],
   ['turbo build (cached)', 'build', 'build-done'],
   ['exec → node process', 'exec', 'process'],
   ['node boot', 'process', 'preload'],
@@ -74,8 +74,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** start.sh's lines that mark a phase boundary, by their start. */
 function eventOfLine(line) {
+  if (/^> bash /.test(line)) return 'npm-script'; // npm's echo of the script it runs
   if (/^installing dependencies.*(done in|skipped|up to date)/.test(line)) return 'install-done';
-  if (/^installing dependencies/.test(line)) return 'install';
   if (/^building the API.*done in/.test(line)) return 'build-done';
   if (/^building the API/.test(line)) return 'build';
   if (/^starting the API/.test(line)) return 'exec';
@@ -109,7 +109,6 @@ async function startOnce(dataDir) {
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
     for (const line of lines) {
-      if (events.script === undefined && line.trim() !== '' && !line.startsWith('>')) events.script = at;
       const event = eventOfLine(line);
       if (event !== undefined && events[event] === undefined) events[event] = at;
     }

@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openUserRepository } from '../src/index.js';
+import { makePgliteTemplate, seedFromTemplate } from '../src/users/pglite-template.js';
+
+// initdb in WebAssembly on a loaded 2-core machine: minutes are possible, never a failure.
+const SLOW = 300_000;
+
+let root: string;
+let template: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'authbench-pglite-template-'));
+  template = join(root, 'template');
+  await makePgliteTemplate(template);
+}, SLOW);
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the pre-initialised PGlite data directory', () => {
+  it('is a whole data directory, with nothing left of its staging copy', () => {
+    expect(existsSync(join(template, 'PG_VERSION'))).toBe(true);
+    expect(existsSync(`${template}.staging`)).toBe(false);
+  });
+
+  it(
+    'seeds an absent data directory, which then opens and serves users',
+    async () => {
+      const dataDir = join(root, 'absent', 'data');
+      expect(seedFromTemplate(dataDir, template)).toBe(true);
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+      // No staging copy is left beside it.
+      expect(readdirSync(join(root, 'absent'))).toEqual(['data']);
+      const users = await openUserRepository({ dataDir });
+      try {
+        const created = await users.create({ username: 'ada', passwordHash: 'h' });
+        expect((await users.findById(created.id))?.username).toBe('ada');
+      } finally {
+        await users.close();
+      }
+      const again = await openUserRepository({ dataDir });
+      try {
+        expect(await again.findByUsername('ada')).not.toBeNull();
+      } finally {
+        await again.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'seeds an empty data directory from a template that what others wrote did not change',
+    async () => {
+      const dataDir = join(root, 'empty');
+      mkdirSync(dataDir);
+      expect(seedFromTemplate(dataDir, template)).toBe(true);
+      const users = await openUserRepository({ dataDir });
+      try {
+        expect(await users.findByUsername('ada')).toBeNull();
+      } finally {
+        await users.close();
+      }
+    },
+    SLOW,
+  );
+
+  it('never touches a data directory that holds anything', () => {
+    const dataDir = join(root, 'kept');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'something'), 'mine');
+    expect(seedFromTemplate(dataDir, template)).toBe(false);
+    expect(readdirSync(dataDir)).toEqual(['something']);
+  });
+
+  it('declines without a template, leaving initdb to PGlite', () => {
+    const dataDir = join(root, 'no-template');
+    expect(seedFromTemplate(dataDir, join(root, 'missing'))).toBe(false);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
