@@ -3,9 +3,11 @@
 
 repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
+NODE_VERSION=''
 require_node() {
   local major minor
-  IFS=. read -r major minor _ <<<"$(node -p 'process.versions.node')"
+  NODE_VERSION=$(node -p 'process.versions.node')
+  IFS=. read -r major minor _ <<<"$NODE_VERSION"
   if (( major < 20 || (major == 20 && minor < 19) )); then
     echo "authbench needs Node >= 20.19 (require(esm) and the ESM-only NestJS 12); found $(node -v)." >&2
     exit 1
@@ -58,11 +60,12 @@ phase() {
   if [ -t 1 ]; then printf '%s%s\n' "$took" "$detail"; else printf '%s: done in %s%s\n' "$what" "$took" "$detail"; fi
 }
 
-# What an install depends on: the Node and pnpm versions, the lockfile, the workspace list and
+# What an install depends on: the Node version, the lockfile, the workspace list and
 # every package.json (pnpm's own settings files too, when present). Cheap: no pnpm, no npx.
 install_inputs_digest() {
   {
-    node -p 'process.version + " " + require("./package.json").packageManager'
+    # Node's version as require_node read it (one Node process less on every start).
+    echo "node ${NODE_VERSION:-$(node -p 'process.versions.node')}"
     cat pnpm-lock.yaml pnpm-workspace.yaml .npmrc .pnpmfile.cjs 2>/dev/null || true
     find . -maxdepth 3 -name package.json -not -path '*/node_modules/*' -not -path './.git/*' \
       | LC_ALL=C sort | xargs cat
