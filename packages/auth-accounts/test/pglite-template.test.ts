@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -67,6 +76,16 @@ describe('the pre-initialised PGlite data directory', () => {
     },
     SLOW,
   );
+
+  it('seeds through a symlink into the directory it names, keeping the link', () => {
+    const real = join(root, 'real');
+    const link = join(root, 'link');
+    mkdirSync(real);
+    symlinkSync(real, link);
+    expect(seedFromTemplate(link, template)).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(real, 'PG_VERSION'))).toBe(true);
+  });
 
   it('never touches a data directory that holds anything', () => {
     const dataDir = join(root, 'kept');

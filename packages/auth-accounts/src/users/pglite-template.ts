@@ -1,4 +1,13 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -36,7 +45,9 @@ function isEmptyOrAbsent(dir: string): boolean {
  * `initdb` itself as it always did.
  */
 export function seedFromTemplate(dataDir: string, template: string = PGLITE_TEMPLATE_DIR): boolean {
-  const target = resolve(dataDir);
+  // Through a symlink to the directory it names: rename(2) would replace the link itself. An
+  // empty mount point cannot be renamed over (EBUSY/EXDEV): that falls back to initdb.
+  const target = existsSync(dataDir) ? realpathSync(dataDir) : resolve(dataDir);
   if (!existsSync(join(template, 'PG_VERSION')) || !isEmptyOrAbsent(target)) return false;
   mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.seeding-`));
