@@ -12,18 +12,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openUserRepository } from '../src/index.js';
-import { makePgliteTemplate, seedFromTemplate } from '../src/users/pglite-template.js';
+import {
+  createPglite,
+  makePgliteTemplate,
+  type PgliteTemplate,
+  seedFromTemplate,
+} from '../src/users/pglite-template.js';
 
 // initdb in WebAssembly on a loaded 2-core machine: minutes are possible, never a failure.
 const SLOW = 300_000;
 
 let root: string;
+let templates: PgliteTemplate;
 let template: string;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'authbench-pglite-template-'));
-  template = join(root, 'template');
-  await makePgliteTemplate(template);
+  templates = { dir: join(root, 'template'), tar: join(root, 'template.tar') };
+  template = templates.dir;
+  await makePgliteTemplate(templates);
 }, SLOW);
 
 afterAll(() => {
@@ -34,7 +41,24 @@ describe('the pre-initialised PGlite data directory', () => {
   it('is a whole data directory, with nothing left of its staging copy', () => {
     expect(existsSync(join(template, 'PG_VERSION'))).toBe(true);
     expect(existsSync(`${template}.staging`)).toBe(false);
+    expect(existsSync(templates.tar)).toBe(true);
+    expect(existsSync(`${templates.tar}.staging`)).toBe(false);
   });
+
+  it(
+    'gives an in-memory database from the tarball that serves queries',
+    async () => {
+      const db = await createPglite(':memory:', templates);
+      try {
+        await db.query('CREATE TABLE t (x integer)');
+        await db.query('INSERT INTO t VALUES (1)');
+        expect((await db.query<{ x: number }>('SELECT x FROM t')).rows).toEqual([{ x: 1 }]);
+      } finally {
+        await db.close();
+      }
+    },
+    SLOW,
+  );
 
   it(
     'seeds an absent data directory, which then opens and serves users',

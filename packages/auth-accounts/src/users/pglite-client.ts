@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { seedFromTemplate } from './pglite-template.js';
+import { createPglite } from './pglite-template.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -8,13 +6,9 @@ import type { SqlClient } from './sql-client.js';
  * and the same SQL and migrations as the PostgreSQL path. `:memory:` keeps nothing on disk.
  */
 export async function openEmbeddedSql(dataDir: string): Promise<SqlClient> {
-  if (dataDir !== ':memory:') {
-    // A first start copies the data directory initialised at build time instead of running
-    // initdb (most of a first start); a directory that holds anything is left as it is.
-    seedFromTemplate(dataDir);
-    mkdirSync(dataDir, { recursive: true });
-  }
-  const db = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+  // From the data directory initialised at build time when the data is new (initdb is most of a
+  // first start); a directory that holds anything is opened as it is.
+  const db = await createPglite(dataDir);
   return {
     storeName: 'users',
     kind: 'embedded',

@@ -4,9 +4,11 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   realpathSync,
   renameSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,16 +22,51 @@ import { PGlite } from '@electric-sql/pglite';
  */
 export const PGLITE_TEMPLATE_DIR = fileURLToPath(new URL('../pglite-template', import.meta.url));
 
-/** Builds the template into `target` (replacing it): run by `build`, never at start-up. */
-export async function makePgliteTemplate(target: string = PGLITE_TEMPLATE_DIR): Promise<void> {
-  rmSync(target, { recursive: true, force: true });
-  const staging = `${target}.staging`;
+/** The same template as a tarball, which an in-memory database (`:memory:`) loads instead. */
+export const PGLITE_TEMPLATE_TAR = fileURLToPath(new URL('../pglite-template.tar', import.meta.url));
+
+export interface PgliteTemplate {
+  readonly dir: string;
+  readonly tar: string;
+}
+
+export const PGLITE_TEMPLATE: PgliteTemplate = { dir: PGLITE_TEMPLATE_DIR, tar: PGLITE_TEMPLATE_TAR };
+
+/** Builds the template (replacing it): run by `build`, never at start-up. */
+export async function makePgliteTemplate(template: PgliteTemplate = PGLITE_TEMPLATE): Promise<void> {
+  rmSync(template.dir, { recursive: true, force: true });
+  rmSync(template.tar, { force: true });
+  const staging = `${template.dir}.staging`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const db = await PGlite.create(staging);
-  await db.query('SELECT 1');
-  await db.close();
-  renameSync(staging, target);
+  try {
+    await db.query('SELECT 1');
+    const tarball = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    writeFileSync(`${template.tar}.staging`, tarball);
+  } finally {
+    await db.close();
+  }
+  renameSync(`${template.tar}.staging`, template.tar);
+  renameSync(staging, template.dir);
+}
+
+/**
+ * Opens PGlite on `dataDir` (or in memory), from the template when there is one and the data
+ * is new: an empty or absent directory is seeded by a copy (`seedFromTemplate`), an in-memory
+ * database loads the tarball. Anything else, or no template, is PGlite's own `initdb`.
+ */
+export async function createPglite(
+  dataDir: string,
+  template: PgliteTemplate = PGLITE_TEMPLATE,
+): Promise<PGlite> {
+  if (dataDir !== ':memory:') {
+    seedFromTemplate(dataDir, template.dir);
+    mkdirSync(dataDir, { recursive: true });
+    return PGlite.create(dataDir);
+  }
+  if (!existsSync(template.tar)) return PGlite.create();
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(template.tar)]) });
 }
 
 function isEmptyOrAbsent(dir: string): boolean {
