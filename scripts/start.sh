@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(repo_root)"
 require_node
-phase 'installing dependencies (pnpm install --frozen-lockfile)' install_dependencies
+install_dependencies_if_changed
 phase 'building the API and its packages (turbo, unchanged ones come from its cache)' \
   node_modules/.bin/turbo run build --filter=@authbench/api... --output-logs=errors-only
 echo 'starting the API (node apps/api/dist/main.js)…'

@@ -4,6 +4,10 @@ import { createApp } from './create-app.js';
 import { announce, createStartupLogger } from './logging/index.js';
 import { sharedSecretsForWorkers } from './workers.js';
 
+// Start-up phases as performance marks (`authbench:*`): free unless observed, and observed only
+// by benchmarks/scripts/startup-time.mjs. Here every static import has been loaded and run.
+performance.mark('authbench:main');
+
 function configOrExit(): AppConfig {
   try {
     return loadConfig(process.env);
@@ -39,11 +43,14 @@ async function serve(config: AppConfig): Promise<void> {
   log.info(
     `starting: opening the user store (${userStoreOf(config)}), mounting ${config.AUTH_STRATEGIES.join(', ')}`,
   );
+  performance.mark('authbench:app-creating');
   const app = await createApp(config);
+  performance.mark('authbench:app-created');
   log.info(
     `starting: app ready after ${elapsed()}; binding ${config.HOST}:${config.PORT === 0 ? 'a free port' : config.PORT}`,
   );
   await app.listen(config.PORT, config.HOST);
+  performance.mark('authbench:listening');
   if (cluster.isWorker) return;
   const base = (await app.getUrl()).replace('[::1]', 'localhost');
   // Through the logs' own output, so that it comes after every start-up line.

@@ -24,5 +24,7 @@ export function resolveSecrets(
     warn(`${variable} is unset: using a random secret; credentials it signs will not survive a restart.`);
     resolved[variable] = [randomSecret()];
   }
+  // A start-up phase for benchmarks/scripts/startup-time.mjs (free unless observed).
+  performance.mark('authbench:secrets');
   return resolved;
 }

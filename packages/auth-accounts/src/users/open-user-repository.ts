@@ -14,12 +14,16 @@ export interface UserStoreOptions {
 
 /** Opens the configured user store and brings its schema up to date. */
 export async function openUserRepository(options: UserStoreOptions): Promise<SqlUserRepository> {
+  // Start-up phases as performance marks, free unless observed (the API's start-up benchmark does).
+  performance.mark('authbench:users-opening');
   const sql: SqlClient =
     options.databaseUrl === undefined
       ? await openEmbeddedSql(options.dataDir)
       : openPostgresSql(options.databaseUrl, options.pool);
+  performance.mark('authbench:users-engine-open');
   try {
     await migrate(sql);
+    performance.mark('authbench:users-open');
   } catch (error) {
     await sql.close().catch(() => undefined);
     throw error;

@@ -1,5 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { createPglite } from './pglite-template.js';
 import type { SqlClient } from './sql-client.js';
 
 /**
@@ -7,8 +6,9 @@ import type { SqlClient } from './sql-client.js';
  * and the same SQL and migrations as the PostgreSQL path. `:memory:` keeps nothing on disk.
  */
 export async function openEmbeddedSql(dataDir: string): Promise<SqlClient> {
-  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir === ':memory:' ? undefined : dataDir);
+  // From the data directory initialised at build time when the data is new (initdb is most of a
+  // first start); a directory that holds anything is opened as it is.
+  const db = await createPglite(dataDir);
   return {
     storeName: 'users',
     kind: 'embedded',

@@ -1,0 +1,101 @@
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+
+/**
+ * A freshly initialised, empty PGlite data directory, made once when this package is built
+ * (`initdb` in WebAssembly is most of a first start: seconds on a loaded machine). Made by the
+ * same PGlite this package runs, and rebuilt whenever the package or its dependencies change.
+ * It holds no schema: the migrations still run at start-up, as on every other path.
+ */
+export const PGLITE_TEMPLATE_DIR = fileURLToPath(new URL('../pglite-template', import.meta.url));
+
+/** The same template as a tarball, which an in-memory database (`:memory:`) loads instead. */
+export const PGLITE_TEMPLATE_TAR = fileURLToPath(new URL('../pglite-template.tar', import.meta.url));
+
+export interface PgliteTemplate {
+  readonly dir: string;
+  readonly tar: string;
+}
+
+export const PGLITE_TEMPLATE: PgliteTemplate = { dir: PGLITE_TEMPLATE_DIR, tar: PGLITE_TEMPLATE_TAR };
+
+/** Builds the template (replacing it): run by `build`, never at start-up. */
+export async function makePgliteTemplate(template: PgliteTemplate = PGLITE_TEMPLATE): Promise<void> {
+  rmSync(template.dir, { recursive: true, force: true });
+  rmSync(template.tar, { force: true });
+  const staging = `${template.dir}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const db = await PGlite.create(staging);
+  try {
+    await db.query('SELECT 1');
+    const tarball = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    writeFileSync(`${template.tar}.staging`, tarball);
+  } finally {
+    await db.close();
+  }
+  renameSync(`${template.tar}.staging`, template.tar);
+  renameSync(staging, template.dir);
+}
+
+/**
+ * Opens PGlite on `dataDir` (or in memory), from the template when there is one and the data
+ * is new: an empty or absent directory is seeded by a copy (`seedFromTemplate`), an in-memory
+ * database loads the tarball. Anything else, or no template, is PGlite's own `initdb`.
+ */
+export async function createPglite(
+  dataDir: string,
+  template: PgliteTemplate = PGLITE_TEMPLATE,
+): Promise<PGlite> {
+  if (dataDir !== ':memory:') {
+    seedFromTemplate(dataDir, template.dir);
+    mkdirSync(dataDir, { recursive: true });
+    return PGlite.create(dataDir);
+  }
+  if (!existsSync(template.tar)) return PGlite.create();
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(template.tar)]) });
+}
+
+function isEmptyOrAbsent(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
+
+/**
+ * Makes `dataDir` a copy of the template when it does not exist yet or is empty, so that the
+ * first start skips `initdb`. Never touches a directory that holds anything: data stays as is.
+ * The copy is made beside it and renamed into place, so `dataDir` is either absent/empty or a
+ * whole data directory, even if the process dies half-way. Returns whether it seeded; on any
+ * failure (no template, a full disk) it cleans up and returns false, and PGlite then runs
+ * `initdb` itself as it always did.
+ */
+export function seedFromTemplate(dataDir: string, template: string = PGLITE_TEMPLATE_DIR): boolean {
+  // Through a symlink to the directory it names: rename(2) would replace the link itself. An
+  // empty mount point cannot be renamed over (EBUSY/EXDEV): that falls back to initdb.
+  const target = existsSync(dataDir) ? realpathSync(dataDir) : resolve(dataDir);
+  if (!existsSync(join(template, 'PG_VERSION')) || !isEmptyOrAbsent(target)) return false;
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.seeding-`));
+  try {
+    cpSync(template, staging, { recursive: true });
+    // Over an empty directory rename(2) replaces it; over one that another process has just
+    // filled it fails, and that process's data is kept.
+    renameSync(staging, target);
+    return true;
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+    return false;
+  }
+}
