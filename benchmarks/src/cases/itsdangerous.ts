@@ -61,12 +61,16 @@ function caseId(digest: string, operation: string, contender: string): string {
   return `itsdangerous/${digest}/${operation}/${contender}`;
 }
 
-/** One round's in-process sample: a fifth of the run's sampler budget, as CPU time. */
+/**
+ * One round's in-process sample, as CPU time: batches of 20× the run's sample length (100 ms in
+ * full mode), because the kernel's CPU accounting is coarse (a few ms) and short batches would
+ * measure its granularity; 5 batches in full mode (3 in quick), the round's figure their median.
+ */
 function roundSample(ctx: RunContext): CpuSampleOptions {
   return {
     warmupMs: Math.max(10, ctx.sizes.sampler.warmupMs / 5),
-    batches: Math.max(5, Math.ceil(ctx.sizes.sampler.samples / 5)),
-    minBatchMs: ctx.sizes.sampler.minSampleMs,
+    batches: Math.max(3, Math.ceil(ctx.sizes.sampler.samples / 40)),
+    minBatchMs: ctx.sizes.sampler.minSampleMs * 20,
   };
 }
 
