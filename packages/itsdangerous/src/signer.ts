@@ -3,7 +3,6 @@
  * @module
  */
 import { BadSignature } from './errors.js';
-import type { KeyedMac } from './lib/backend.js';
 import { decodeCanonical, decodeLenient, encodedLength, encodeInto, encodeToBytes } from './lib/base64.js';
 import {
   asciiIgnore,
@@ -18,7 +17,7 @@ import {
   wantBytes,
 } from './lib/bytes.js';
 import { constantTimeEqual } from './lib/constant-time.js';
-import { type DigestMethod, type HashFunction, hmacOnce, keyedMac, resolveDigest } from './lib/digest.js';
+import { type DigestMethod, type HashFunction, hmacOnce, KeyedHmac, resolveDigest } from './lib/digest.js';
 
 export type { BytesLike } from './lib/bytes.js';
 export type { DigestMethod, DigestName, HashFunction } from './lib/digest.js';
@@ -101,15 +100,15 @@ export class HMACAlgorithm extends SigningAlgorithm {
     if (this.getSignature !== proto.getSignature || this.verifySignature !== proto.verifySignature) {
       return super.bindKey(key); // a subclass changed the algorithm: honour it
     }
-    return new BoundHmac(keyedMac(this.#hash, key));
+    return new BoundHmac(new KeyedHmac(this.#hash, key));
   }
 }
 
 class BoundHmac implements BoundAlgorithm {
-  readonly #mac: KeyedMac;
+  readonly #mac: KeyedHmac;
   readonly #expected: Uint8Array;
 
-  constructor(mac: KeyedMac) {
+  constructor(mac: KeyedHmac) {
     this.#mac = mac;
     this.#expected = new Uint8Array(mac.outputLen);
   }

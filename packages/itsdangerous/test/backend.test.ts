@@ -11,9 +11,8 @@ describe('backend selection', () => {
     expect(activeBackend().name).toBe(process.env.ITSDANGEROUS_BACKEND === 'node' ? 'node' : 'pure-js');
   });
 
-  it('the active backend signs a known token', () => {
-    // Python: URLSafeTimedSerializer('secret-key', salt='s', signer_kwargs={'digest_method': sha256})
-    // is covered by the vectors; here only that a frozen-clock dumps round-trips through loads.
+  it("a compressible payload goes through the active backend's deflate and back", () => {
+    // Byte-compatibility with Python is the vectors' job; this pins that compression happens.
     const s = new URLSafeTimedSerializer('secret-key', {
       salt: 's',
       signerKwargs: { digestMethod: 'sha256' },
@@ -52,7 +51,7 @@ describe('the browser entries', () => {
     expect(imported.filter((specifier) => specifier.startsWith('node:'))).toEqual([]);
   });
 
-  it('the Node entry does import node:crypto (the walk sees it)', () => {
-    expect(reachable('index.node.ts').has('node:crypto')).toBe(true);
+  it('the Node entry does import node:zlib (the walk sees it)', () => {
+    expect(reachable('index.node.ts').has('node:zlib')).toBe(true);
   });
 });

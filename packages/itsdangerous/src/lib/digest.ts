@@ -7,7 +7,6 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
-import { activeBackend, type KeyedMac } from './backend.js';
 
 /** The digests itsdangerous users pass as `digest_method` (hashlib names). */
 export type DigestName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'md5';
@@ -72,7 +71,7 @@ interface MacState {
  * each message clones that state into a reused scratch object, so signing a message costs
  * only the message blocks and two finalisations.
  */
-export class KeyedHmac implements KeyedMac {
+export class KeyedHmac {
   readonly outputLen: number;
   readonly #base: MacState;
   #scratch: MacState | undefined;
@@ -98,15 +97,4 @@ export class KeyedHmac implements KeyedMac {
     this.digestInto(message, out);
     return out;
   }
-}
-
-/** A keyed HMAC from the active backend (node:crypto under the Node entry), else {@link KeyedHmac}. */
-export function keyedMac(hash: HashFunction, key: Uint8Array): KeyedMac {
-  return activeBackend().keyedMac(hash, key) ?? new KeyedHmac(hash, key);
-}
-
-/** The hashlib name of `hash` when it is one of {@link DIGESTS}, for backends that take names. */
-export function digestNameOf(hash: HashFunction): DigestName | undefined {
-  for (const name of DIGEST_NAMES) if (DIGESTS[name] === hash) return name;
-  return undefined;
 }
