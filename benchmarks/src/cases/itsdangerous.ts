@@ -74,9 +74,9 @@ function roundSample(ctx: RunContext): CpuSampleOptions {
   };
 }
 
-/** One round's Python timeit: a tenth of the run's repeats (at least 5), same repeat length. */
+/** One round's Python timeit: a sixteenth of the run's repeats (at least 5), same repeat length. */
 function roundPythonRepeats(ctx: RunContext): number {
-  return Math.max(5, Math.ceil(ctx.sizes.pythonRepeats / 10));
+  return Math.max(5, Math.ceil(ctx.sizes.pythonRepeats / 16));
 }
 
 export const itsdangerous: Family = {
