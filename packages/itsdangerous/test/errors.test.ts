@@ -90,9 +90,19 @@ describe('the package surface', () => {
     ]);
   });
 
+  it('index.node.ts (the node export condition) exports the same names', async () => {
+    const nodeApi = await import('../src/index.node.js');
+    expect(Object.keys(nodeApi).sort()).toEqual(Object.keys(api).sort());
+  });
+
   it('sources are browser-safe: no node: imports, no Buffer, no process', () => {
     const root = new URL('../src/', import.meta.url);
-    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    // The Node backend and its entry, reached only through the `node` export condition
+    // (backend.test.ts checks that the browser entries never import them).
+    const nodeOnly = new Set(['index.node.ts', 'lib/node-backend.ts']);
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !nodeOnly.has(f),
+    );
     expect(files.length).toBeGreaterThanOrEqual(12);
     for (const file of files) {
       // Code only: comments may mention Buffer.

@@ -3,6 +3,7 @@
  * @module
  */
 import { Unzlib, zlibSync } from 'fflate';
+import { activeBackend } from './backend.js';
 
 /** Input slice fed to the inflater at a time. Deflate expands at most ~1032:1, so the output
  * can overshoot the limit by at most ~264 KiB before the next check aborts the inflate. */
@@ -10,7 +11,7 @@ const INFLATE_CHUNK = 256;
 
 /** `zlib.compress(data)` at Python's default level (-1 = 6), zlib container (`78 9c`). */
 export function zlibCompress(data: Uint8Array): Uint8Array {
-  return zlibSync(data, { level: 6 });
+  return activeBackend().zlibCompress(data) ?? zlibSync(data, { level: 6 });
 }
 
 /** Thrown when the inflated size passes the limit. */
