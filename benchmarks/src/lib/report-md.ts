@@ -227,12 +227,6 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
       '',
     );
   }
-  if (results.environment.busy === true) {
-    lines.push(
-      `> **Busy machine** (${results.environment.busyReason ?? 'load at start'}): other work competed for the CPUs; read the intervals, and quote nothing from this run.`,
-      '',
-    );
-  }
   lines.push(
     `Generated ${results.generatedAt} in ${format(results.durationMs / 1000)} s by \`${results.command}\`, commit \`${results.commit}\`.`,
     '',
