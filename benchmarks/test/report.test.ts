@@ -330,7 +330,7 @@ describe('the trade-off picture', () => {
     const bound = rows.find(
       (row) => row.strategy === 'JWT, stateless' && row.metric.startsWith('revocation'),
     );
-    expect(bound?.text).toBe('at expiry (≤ 900 s)');
+    expect(bound?.text).toBe('at expiry (≤ 900 s here)');
     // The chart has a row per measured figure, no more.
     expect(byFile('tradeoffs.svg')?.rows).toHaveLength(rows.length);
   });
