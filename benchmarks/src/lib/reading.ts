@@ -1,4 +1,5 @@
 import { addedRttMs, clearlyDifferent, type Figure, figureOf } from './figures.js';
+import { medianInterval } from './interval.js';
 import type { BenchCase, Environment, Results } from './results.js';
 
 /**
@@ -42,6 +43,17 @@ export function machineCondition(env: Environment): string {
   return `**Machine:** ${verdict}; ${parts.join('; ')}.`;
 }
 
+/**
+ * How likely a case's intervals are to cover the true medians: recorded by aggregateRounds, or
+ * derived from its round count. Below 95 % (a quick run's 2–3 rounds) non-overlap proves nothing.
+ */
+function coverageOf(entry: BenchCase): number {
+  const recorded = entry.numbers.intervalCoverage;
+  if (recorded !== undefined) return recorded;
+  const n = entry.rounds?.length ?? 0;
+  return n === 0 ? 0 : medianInterval(Array.from({ length: n }, (_, index) => index)).coverage;
+}
+
 interface Difference {
   readonly text: string;
 }
@@ -52,7 +64,7 @@ function httpDifferences(
   key: string,
   what: string,
   unit: string,
-): { found: Difference[]; compared: number; withIntervals: number } {
+): { found: Difference[]; compared: number; withIntervals: number; covered: number } {
   const byConfig = new Map<string, BenchCase[]>();
   for (const entry of cases) {
     if (entry.family !== 'http-throughput' || entry.baselineId === entry.id) continue;
@@ -62,6 +74,7 @@ function httpDifferences(
   const found: Difference[] = [];
   let compared = 0;
   let withIntervals = 0;
+  let covered = 0;
   for (const [config, group] of byConfig) {
     for (const [index, a] of group.entries()) {
       for (const b of group.slice(index + 1)) {
@@ -69,7 +82,10 @@ function httpDifferences(
         const fb = figureOf(b, key);
         if (fa === null || fb === null) continue;
         compared += 1;
-        if (fa.spread === 'interval' && fb.spread === 'interval') withIntervals += 1;
+        if (fa.spread !== 'interval' || fb.spread !== 'interval') continue;
+        withIntervals += 1;
+        if (Math.min(coverageOf(a), coverageOf(b)) < 0.95) continue;
+        covered += 1;
         if (!clearlyDifferent(fa, fb)) continue;
         const [low, high] = fa.value < fb.value ? [a, b] : [b, a];
         const [flow, fhigh] = fa.value < fb.value ? [fa, fb] : [fb, fa];
@@ -79,7 +95,7 @@ function httpDifferences(
       }
     }
   }
-  return { found, compared, withIntervals };
+  return { found, compared, withIntervals, covered };
 }
 
 export function readingThisReport(results: Pick<Results, 'cases' | 'targets' | 'mode'>): string[] {
@@ -101,11 +117,17 @@ export function readingThisReport(results: Pick<Results, 'cases' | 'targets' | '
       );
       continue;
     }
-    const rest = result.compared - result.found.length;
+    if (result.covered === 0) {
+      lines.push(
+        `- HTTP ${name}: too few rounds for 95% intervals, so no difference between routes is claimed from this run.`,
+      );
+      continue;
+    }
+    const rest = result.covered - result.found.length;
     lines.push(
       result.found.length === 0
-        ? `- HTTP ${name}: all ${result.compared} pairwise differences between routes of the same configuration lie within overlapping intervals — indistinguishable at this precision.`
-        : `- HTTP ${name}, differences whose intervals do not overlap (${result.found.length} of ${result.compared}; the other ${rest} are indistinguishable at this precision):`,
+        ? `- HTTP ${name}: all ${result.covered} pairwise differences between routes of the same configuration lie within overlapping 95% intervals — indistinguishable at this precision.`
+        : `- HTTP ${name}, differences whose 95% intervals do not overlap (${result.found.length} of ${result.covered}; the other ${rest} are indistinguishable at this precision):`,
     );
     for (const difference of result.found) lines.push(`  - ${difference.text}`);
   }
