@@ -207,6 +207,7 @@ const RESULTS_FIXTURE = {
       label: 'signed token verify',
       value: 6.3,
       unit: 'µs',
+      numbers: { median: 6.3, p10: 6, p90: 7.5 },
       ratio: 1.5,
       baselineId: 'jwt-verify',
     },
@@ -241,6 +242,39 @@ describe('the page’s benchmark normalisation (public/assets/charts.js)', () =>
         ['cores', '2'],
       ]),
     );
+  });
+
+  it('keeps the interval (or p10–p90 spread) and the server CPU per request the benchmarks recorded', () => {
+    const normalized = normalizeResults({
+      cases: [
+        ...RESULTS_FIXTURE.cases,
+        {
+          id: 'http/jwt',
+          family: 'http',
+          label: 'GET /jwt/protected',
+          value: 2600,
+          unit: 'req/s',
+          numbers: {
+            reqPerSec: 2600,
+            reqPerSecLow: 2500,
+            reqPerSecHigh: 2700,
+            apiCpuUsPerRequest: 700,
+            apiCpuUsPerRequestLow: 690,
+            apiCpuUsPerRequestHigh: 710,
+          },
+        },
+      ],
+    });
+    const verify = normalized?.families.find((family) => family.name === 'verify');
+    expect(verify?.cases.find((c) => c.id === 'token-verify')?.spread).toEqual({
+      low: 6,
+      high: 7.5,
+      kind: 'p10–p90',
+    });
+    expect(verify?.cases.find((c) => c.id === 'jwt-verify')?.spread).toBeNull();
+    const http = normalized?.families.find((family) => family.name === 'http')?.cases[0];
+    expect(http?.spread).toEqual({ low: 2500, high: 2700, kind: 'interval' });
+    expect(http?.cpu).toEqual({ value: 700, spread: { low: 690, high: 710, kind: 'interval' } });
   });
 
   it.each([null, 'text', {}, { cases: 'no' }, { cases: [{ id: 'x', value: 'NaN' }] }])(
@@ -674,6 +708,10 @@ describe.each(['express', 'fastify'] as const)('the page module alone on %s', (p
     expect(await verify.locator('svg title').textContent()).toContain('JWT verify 4.2 µs');
     expect(await verify.locator('figcaption').textContent()).toMatch(/checking one credential/);
     expect(await verify.locator('table tbody tr').count()).toBe(3);
+    // The one case with a recorded spread gets whiskers, and its numbers say so.
+    expect(await verify.locator('svg line.whisker').count()).toBe(1);
+    expect(await verify.locator('svg title').textContent()).toContain('signed token verify 6.3 (6–7.5) µs');
+    expect(await verify.locator('figcaption').textContent()).toContain('p10–p90');
   });
 
   it('has WCAG AA text contrast everywhere (and the check would notice otherwise)', async () => {

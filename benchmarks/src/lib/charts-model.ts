@@ -5,13 +5,13 @@ import type { BenchCase } from './results.js';
  * The charts of the open-loop and scale-model families (vega-lite, rendered by charts.ts):
  * kept apart from charts.ts so that each family's chart changes in its own file.
  */
-type Row = Record<string, string | number>;
+type Row = Record<string, string | number | null>;
 
 export interface ChartSpec {
   readonly file: string;
   readonly title: string;
-  readonly rows: Row[];
-  readonly spec: (rows: Row[]) => TopLevelSpec;
+  readonly rows: readonly Row[];
+  readonly spec: (rows: readonly Row[]) => TopLevelSpec;
 }
 
 const WIDTH = 560;

@@ -1,8 +1,10 @@
 import type { ChartFile } from './charts.js';
+import { machineCondition, readingThisReport } from './reading.js';
 import { modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
 import { round } from './stats.js';
+import { tradeoff } from './tradeoff.js';
 
 /** latest.md: the environment, the targets, one table per family, the charts and the profiles. */
 
@@ -184,29 +186,47 @@ function profileSection(profile: ProfileSummary): string {
   ].join('\n');
 }
 
-/** Which chart goes under which family. */
-const CHART_OF: Readonly<Partial<Record<FamilyId, string>>> = {
-  'verify-cost': 'verify-cost.svg',
-  'http-throughput': 'http-relative.svg',
-  'store-distance': 'store-rtt.svg',
-  'server-state': 'state-bytes.svg',
-  'open-loop': 'open-loop.svg',
-  'scale-model': 'scale-model.svg',
+/** Which charts go under which family (a chart this run did not write is skipped). */
+const CHARTS_OF: Readonly<Partial<Record<FamilyId, readonly string[]>>> = {
+  'verify-cost': ['verify-cost.svg'],
+  itsdangerous: ['itsdangerous.svg'],
+  'http-throughput': ['http-absolute.svg', 'http-relative.svg'],
+  'store-distance': ['store-rtt.svg'],
+  'server-state': ['state-bytes.svg'],
+  'tutorial-peer': ['tutorial-peer.svg'],
+  'open-loop': ['open-loop.svg'],
+  'scale-model': ['scale-model.svg'],
 };
+
+/** The trade-off picture and what it leaves out, before the detail. */
+function whichStrategy(results: Results, charts: readonly ChartFile[]): string[] {
+  const chart = charts.find((entry) => entry.file === 'tradeoffs.svg');
+  const { rows, omitted } = tradeoff(results.cases);
+  if (rows.length === 0) return [];
+  return [
+    '## Which strategy for me',
+    '',
+    'Four costs per strategy, each taken from a case of this run (named in the table); nothing is filled in.',
+    '',
+    table(
+      ['strategy', 'cost', 'measured', 'case'],
+      rows.map((row) => [row.strategy, row.metric, row.text, `\`${row.caseId}\``]),
+    ),
+    '',
+    ...(omitted.length === 0 ? [] : [`Not measured in this run, so not shown: ${omitted.join('; ')}.`, '']),
+    ...(chart === undefined ? [] : [`![${chart.title}](${chart.file})`, '']),
+  ];
+}
 
 export function renderMarkdown(results: Results, charts: readonly ChartFile[]): string {
   const env = results.environment;
   const lines: string[] = [];
   lines.push('# authbench benchmark results', '');
+  // The machine's condition first: every figure below is only as good as it was.
+  lines.push(`> ${machineCondition(env)}`, '');
   if (results.mode === 'quick') {
     lines.push(
       '> **Quick run** (`--quick`): every case ran briefly to prove the harness. The numbers are indicative only; targets are reported, not asserted. Run `npm run bench` on a quiet machine for numbers to quote.',
-      '',
-    );
-  }
-  if (results.environment.busy === true) {
-    lines.push(
-      `> **Busy machine** (${results.environment.busyReason ?? 'load at start'}): other work competed for the CPUs; read the intervals, and quote nothing from this run.`,
       '',
     );
   }
@@ -244,6 +264,13 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
       ],
     ),
     '',
+    '## Reading this report',
+    '',
+    'Generated from the run, claiming only what its intervals support: a difference is named only when the two intervals do not overlap.',
+    '',
+    ...readingThisReport(results),
+    '',
+    ...whichStrategy(results, charts),
     '## Targets',
     '',
     'Goals, not assertions: each compares two cases of this run ("× as good": higher is better). An HTTP target is measured in interleaved rounds: "measured" is the median of the per-round ratios (each round pairs the route with its baseline) with its distribution-free interval. It is **met** only when the whole 95% interval is at or above the goal, **missed** only when it is wholly below, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run). Targets measured once (in-process) are decided on the point estimate and say so.',
@@ -274,8 +301,10 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     if (cases.length > 0) lines.push(familyTables(cases), '');
     for (const note of family.notes) lines.push(`- ${note}`);
     if (family.notes.length > 0) lines.push('');
-    const chart = charts.find((entry) => entry.file === CHART_OF[id]);
-    if (chart !== undefined) lines.push(`![${chart.title}](${chart.file})`, '');
+    for (const file of CHARTS_OF[id] ?? []) {
+      const chart = charts.find((entry) => entry.file === file);
+      if (chart !== undefined) lines.push(`![${chart.title}](${chart.file})`, '');
+    }
   }
   if (results.profiles.length > 0) {
     lines.push('## Where the time goes (profiles of missed and inconclusive targets)', '');

@@ -1,5 +1,12 @@
 // Types of charts.js for the tests that import it under Node (the browser needs none).
 
+/** An interval of the median over rounds, or the p10–p90 spread of in-process samples. */
+export interface Spread {
+  readonly low: number;
+  readonly high: number;
+  readonly kind: 'interval' | 'p10–p90';
+}
+
 export interface NormalizedCase {
   readonly id: string;
   readonly label: string;
@@ -7,6 +14,9 @@ export interface NormalizedCase {
   readonly ratio: number | null;
   readonly baseline: string | null;
   readonly isBaseline: boolean;
+  readonly spread: Spread | null;
+  /** Server (API process) CPU µs per request, for HTTP cases that measured it. */
+  readonly cpu: { readonly value: number; readonly spread: Spread | null } | null;
 }
 
 export interface NormalizedFamily {

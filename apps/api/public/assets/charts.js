@@ -43,7 +43,36 @@ function explanationOf(family, results, cases) {
 }
 
 /**
- * `{ families: [{ name, unit, explanation, cases: [{ id, label, value, ratio, baseline }] }], meta }`
+ * `[low, high, kind]` around a case's figure `key` when the benchmarks recorded one: the 95 %
+ * interval of the median over rounds (`<key>Low` / `<key>High`), or for in-process medians the
+ * p10–p90 spread of the samples — a spread, not an interval, and shown as such. Else null.
+ */
+function spreadOf(numbers, key) {
+  if (numbers === null || typeof numbers !== 'object') return null;
+  const low = numbers[`${key}Low`];
+  const high = numbers[`${key}High`];
+  if (isNumber(low) && isNumber(high)) return { low, high, kind: 'interval' };
+  if (key === 'median' && isNumber(numbers.p10) && isNumber(numbers.p90)) {
+    return { low: numbers.p10, high: numbers.p90, kind: 'p10–p90' };
+  }
+  return null;
+}
+
+/** The key of the headline figure in `numbers`, by unit (the harness's convention). */
+function headlineKey(unit) {
+  if (unit === 'req/s') return 'reqPerSec';
+  if (unit === 'µs' || unit === 'ms') return 'median';
+  return null;
+}
+
+/** Server CPU per request of an HTTP case, with its interval when recorded; null when not measured. */
+function cpuOf(numbers) {
+  if (numbers === null || typeof numbers !== 'object' || !isNumber(numbers.apiCpuUsPerRequest)) return null;
+  return { value: numbers.apiCpuUsPerRequest, spread: spreadOf(numbers, 'apiCpuUsPerRequest') };
+}
+
+/**
+ * `{ families: [{ name, unit, explanation, cases: [{ id, label, value, ratio, baseline, spread, cpu }] }], meta }`
  * from a results object, or null when it holds nothing drawable. Accepts `cases` or
  * `results` as the list; a case needs a finite numeric `value` and an `id` or `label`.
  */
@@ -60,12 +89,16 @@ export function normalizeResults(results) {
     const value = isNumber(raw.value) ? raw.value : isNumber(raw.mean) ? raw.mean : null;
     const id = isText(raw.id) ? raw.id : isText(raw.label) ? raw.label : null;
     if (value === null || id === null) continue;
+    const unit = isText(raw.unit) ? raw.unit : '';
+    const key = headlineKey(unit);
     cases.push({
       id,
       label: isText(raw.label) ? raw.label : id,
       family: isText(raw.family) ? raw.family : 'results',
-      unit: isText(raw.unit) ? raw.unit : '',
+      unit,
       value,
+      spread: key === null ? null : spreadOf(raw.numbers, key),
+      cpu: cpuOf(raw.numbers),
       ratio: isNumber(raw.ratio) ? raw.ratio : null,
       baselineId: isText(raw.baselineId) ? raw.baselineId : null,
       description: isText(raw.description) ? raw.description : null,
@@ -93,6 +126,8 @@ export function normalizeResults(results) {
         ratio: c.ratio,
         baseline: c.baselineId !== null && ids.has(c.baselineId) ? c.baselineId : null,
         isBaseline: group.some((other) => other.baselineId === c.id),
+        spread: c.spread,
+        cpu: c.cpu,
       })),
     };
   });
@@ -115,6 +150,26 @@ function formatValue(value) {
   return value.toLocaleString('en', { maximumFractionDigits: digits });
 }
 
+/** `3,800 (3,631–3,987)`: the figure with its interval or spread when there is one. */
+function withSpread(value, spread) {
+  return spread === null
+    ? formatValue(value)
+    : `${formatValue(value)} (${formatValue(spread.low)}–${formatValue(spread.high)})`;
+}
+
+/** What the bracket after a figure is: said once per chart, beside its caption. */
+function spreadLegend(family) {
+  const kinds = new Set(family.cases.map((c) => c.spread?.kind).filter(isText));
+  if (kinds.size === 0) return '';
+  return ` (${[...kinds]
+    .map((kind) =>
+      kind === 'interval'
+        ? 'brackets and whiskers: 95% interval over rounds'
+        : 'brackets and whiskers: p10–p90 of the samples',
+    )
+    .join('; ')})`;
+}
+
 const WIDTH = 640;
 const LABEL_WIDTH = 190;
 const VALUE_WIDTH = 150;
@@ -123,7 +178,7 @@ const BAR = 18;
 
 function chart(family) {
   const titleId = uid('chart-title');
-  const max = Math.max(...family.cases.map((c) => c.value), 0) || 1;
+  const max = Math.max(...family.cases.map((c) => Math.max(c.value, c.spread?.high ?? 0)), 0) || 1;
   const plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
   const height = family.cases.length * ROW + 8;
   const unit = family.unit ? ` ${family.unit}` : '';
@@ -139,7 +194,7 @@ function chart(family) {
     s('title', {
       id: titleId,
       text: `${family.name}${unit ? ` (${family.unit})` : ''}: ${family.cases
-        .map((c) => `${c.label} ${formatValue(c.value)}${unit}`)
+        .map((c) => `${c.label} ${withSpread(c.value, c.spread)}${unit}`)
         .join(', ')}`,
     }),
   );
@@ -147,6 +202,7 @@ function chart(family) {
     const y = index * ROW + 4;
     const width = Math.max(1, (Math.max(0, c.value) / max) * plot);
     const ratio = c.ratio !== null && !c.isBaseline ? ` ×${formatValue(c.ratio)}` : '';
+    const whiskerEnd = c.spread === null ? width : (Math.max(0, c.spread.high) / max) * plot;
     svg.append(
       s('text', {
         x: LABEL_WIDTH - 8,
@@ -164,17 +220,30 @@ function chart(family) {
         class: c.isBaseline ? 'bar bar-baseline' : 'bar',
       }),
       s('text', {
-        x: LABEL_WIDTH + width + 6,
+        x: LABEL_WIDTH + Math.max(width, whiskerEnd) + 6,
         y: y + BAR - 4,
         class: 'chart-value',
         text: `${formatValue(c.value)}${unit}${ratio}${c.isBaseline ? ' (baseline)' : ''}`,
       }),
     );
+    if (c.spread !== null) {
+      svg.append(
+        s('line', {
+          x1: (LABEL_WIDTH + (Math.max(0, c.spread.low) / max) * plot).toFixed(1),
+          x2: (LABEL_WIDTH + whiskerEnd).toFixed(1),
+          y1: y + BAR / 2,
+          y2: y + BAR / 2,
+          class: 'whisker',
+        }),
+      );
+    }
   });
   return svg;
 }
 
 function table(family) {
+  // The CPU column only where the benchmarks measured it (HTTP cases), so other tables stay narrow.
+  const hasCpu = family.cases.some((c) => c.cpu !== null);
   return h(
     'details',
     { class: 'chart-data' },
@@ -191,6 +260,7 @@ function table(family) {
           h('th', { scope: 'col', text: 'case' }),
           h('th', { scope: 'col', text: `value${family.unit ? ` (${family.unit})` : ''}` }),
           h('th', { scope: 'col', text: 'ratio to baseline' }),
+          hasCpu ? h('th', { scope: 'col', text: 'server CPU µs per request' }) : null,
         ),
       ),
       h(
@@ -201,10 +271,11 @@ function table(family) {
             'tr',
             {},
             h('th', { scope: 'row', text: c.label }),
-            h('td', { text: formatValue(c.value) }),
+            h('td', { text: withSpread(c.value, c.spread) }),
             h('td', {
               text: c.isBaseline ? 'baseline' : c.ratio === null ? '—' : `×${formatValue(c.ratio)}`,
             }),
+            hasCpu ? h('td', { text: c.cpu === null ? '—' : withSpread(c.cpu.value, c.cpu.spread) }) : null,
           ),
         ),
       ),
@@ -238,6 +309,7 @@ export function renderBenchmarks(container, result) {
           {},
           h('strong', { text: family.name }),
           family.explanation ? ` — ${family.explanation}` : '',
+          spreadLegend(family),
         ),
         chart(family),
         table(family),
