@@ -228,7 +228,7 @@ export function evaluateTarget(spec: TargetSpec, cases: readonly BenchCase[]): T
 
 /**
  * "× as good" per round when both cases were measured in the same rounds (same count, the
- * headline `reqPerSec` in each): round i of the subject against round i of the reference,
+ * headline — `value`, else `reqPerSec` — in each): round i of the subject against round i of the reference,
  * minutes apart at most, so machine drift cancels. Null when they were not.
  */
 function pairedRatios(subject: BenchCase, reference: BenchCase): number[] | null {
@@ -237,8 +237,9 @@ function pairedRatios(subject: BenchCase, reference: BenchCase): number[] | null
   if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return null;
   const ratios: number[] = [];
   for (const [index, entry] of a.entries()) {
-    const mine = entry.reqPerSec;
-    const theirs = b[index]?.reqPerSec;
+    // A round's headline: `value` when the case's unit is not req/s (e.g. CPU µs/request).
+    const mine = entry.value ?? entry.reqPerSec;
+    const theirs = b[index]?.value ?? b[index]?.reqPerSec;
     if (mine === undefined || theirs === undefined) return null;
     const ratio = mine / theirs;
     ratios.push(subject.better === 'higher' ? ratio : 1 / ratio);
