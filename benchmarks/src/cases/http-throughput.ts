@@ -338,11 +338,12 @@ export const httpThroughput: Family = {
               ...common,
               label: `${route.label} — peer in the rounds of ${plan.config}`,
               params: {
-                config: `peer-${route.key}`,
+                // The configuration whose rounds it ran in: charts and tables show it beside those routes.
+                config: plan.config,
+                peer: route.key,
                 route: route.key,
                 platform: route.key === 'bare-jwt' ? 'node:http' : plan.platform,
                 workers: 1,
-                peerOf: plan.config,
                 rounds: rounds.count,
               },
             },

@@ -57,9 +57,13 @@ function verifyRows(cases: readonly BenchCase[]): Row[] {
   return rows;
 }
 
+/** req/s cases only: their `…/cpu` twins are another unit. */
 function httpRows(cases: readonly BenchCase[]): Row[] {
   return cases
-    .filter((entry) => entry.family === 'http-throughput' && param(entry, 'route') !== 'bare')
+    .filter(
+      (entry) =>
+        entry.family === 'http-throughput' && entry.unit === 'req/s' && param(entry, 'route') !== 'bare',
+    )
     .map((entry) => ({
       config: param(entry, 'config'),
       route: param(entry, 'route'),
