@@ -20,8 +20,9 @@ const REPO = join(PACKAGE, '..');
 // turbo may be running this package's `build` at the same time.
 const BUILD = join(PACKAGE, '.test-dist');
 const API_MAIN = join(REPO, 'apps/api/dist/main.js');
-// Generous: the quick run includes open-loop and scale-model now, on a shared, loaded VM.
-const QUICK_RUN_TIMEOUT_MS = 10 * 60_000;
+// Generous: the quick run measures both HTTP platforms, the peers and the cluster, and this
+// machine is a loaded 2-core VM; the test checks the shape of the results, never the speed.
+const FIFTEEN_MINUTES = 15 * 60_000;
 
 let out = '';
 let exitCode: number | null = null;
@@ -81,7 +82,7 @@ beforeAll(async () => {
     `bench --quick took ${seconds.toFixed(0)} s; exit code ${exitCode}\n${output.split('\n').slice(-14).join('\n')}`,
   );
   if (exitCode === 0) results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
-}, QUICK_RUN_TIMEOUT_MS);
+}, FIFTEEN_MINUTES);
 
 afterAll(() => {
   if (out !== '') rmSync(out, { recursive: true, force: true });

@@ -4,116 +4,179 @@ import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
 import { medianInterval } from '../lib/interval.js';
-import type { LoadResult, LoadSpec } from '../lib/loadgen.js';
+import { type LoadResult, type LoadSpec, loadNumbers } from '../lib/loadgen.js';
+import {
+  PEER_ROUTES,
+  type PeerKind,
+  type PeerRouteKey,
+  type Platform,
+  type StartedPeer,
+  startPeer,
+} from '../lib/peers/start-peers.js';
 import type { CaseInput } from '../lib/results.js';
 import { aggregateRounds, type RoundRoute, runRounds } from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
 
 /**
- * Question 2: HTTP throughput and latency of `GET /<strategy>/protected` against the same
- * app's `GET /strategies` (public, no store, no auth: the baseline route — `/health` pings
- * every store, so it is not a neutral baseline), with in-process stores and with Redis, one
- * process and API_WORKERS=2. autocannon runs in its own process pinned apart from the server
- * (see the CPU plan); its own ceiling is measured against a bare node:http server. Every route
- * of a configuration is measured in interleaved rounds (rounds.ts): medians with intervals,
- * and targets decided on the per-round paired ratio to the baseline route.
+ * Question 2: what an HTTP request costs the server — CPU µs per request, the headline — and
+ * its throughput and latency, for `GET /<strategy>/protected` against the same app's
+ * `GET /strategies` (public, no store, no auth: the baseline route — `/health` pings every
+ * store, so it is not a neutral baseline). The platform is a variable: every configuration runs
+ * on express and on fastify (HTTP_PLATFORM). Peers run in the same rounds as the configuration
+ * they compare with: a lean Nest app per platform, the NestJS-sample style on express, and the
+ * bare node:http limit. autocannon runs in its own process pinned apart from the servers (see
+ * the CPU plan); its own ceiling is measured against a bare node:http server. Every route of a
+ * configuration is measured in interleaved rounds (rounds.ts): medians with intervals, and
+ * targets decided on the per-round paired ratio.
  */
 const BASELINE_PATH = '/strategies';
 const BARE_SERVER = fileURLToPath(new URL('../lib/bare-server.js', import.meta.url));
-const BARE_JWT_SERVER = fileURLToPath(new URL('../lib/bare-jwt-server.js', import.meta.url));
-/** The limit of the JWT route: a peer route in the stateless JWT configuration's rounds. */
-const BARE_JWT = 'bare-jwt';
-const BARE_JWT_CONFIG = 'memory-1w-stateless';
+
+type RouteKey = StrategyName | 'baseline' | PeerRouteKey;
 
 interface Plan {
   readonly config: string;
+  readonly platform: Platform;
   readonly routes: readonly StrategyName[];
-}
-
-const MEMORY_PLANS: readonly Plan[] = [
-  { config: 'memory-1w', routes: STRATEGIES },
-  { config: 'memory-1w-stateless', routes: ['jwt'] },
-];
-const REDIS_PLANS: readonly Plan[] = [
-  { config: 'redis-1w', routes: STRATEGIES },
-  { config: 'redis-2w', routes: STRATEGIES },
-];
-
-export function httpCaseId(config: string, route: StrategyName | 'baseline' | typeof BARE_JWT): string {
-  return `http-throughput/${config}/${route}`;
+  readonly peers: readonly PeerKind[];
+  /** Needs Redis + PostgreSQL (and the cluster, for `cluster`). */
+  readonly services: 'none' | 'redis' | 'cluster';
+  /** Also in --quick, which proves every code path once (each platform, peer and store kind), not every pairing. */
+  readonly quick: boolean;
 }
 
 /**
- * Starts the bare JWT verifier with the run's JWT secret and the issuer/audience of a token the
- * API issued (so it checks exactly what the app checks), pinned like the API.
+ * The cluster run's routes: one look-up per request each (session, JWT denylist, opaque). The
+ * signed token (PostgreSQL + Redis) is left to the single-node runs to fit the time budget.
  */
-async function startBareJwt(ctx: RunContext, api: ApiHandle) {
-  const credential = await api.credential('jwt');
-  const token = credential.value;
-  let claims: { iss?: unknown; aud?: unknown } = {};
-  try {
-    claims = JSON.parse(
-      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
-    ) as typeof claims;
-  } catch {
-    // Not a JWT in the body: the verifier then answers 401 and the load run's status check says so.
-  }
-  const managed = ctx.registry.spawn({
-    name: 'bare node:http JWT verifier',
-    command: process.execPath,
-    args: [BARE_JWT_SERVER],
-    cpus: ctx.cpu.serverCpus,
-    env: {
-      PATH: process.env.PATH ?? '',
-      BARE_JWT_SECRET: ctx.fixtures.secrets.jwt,
-      ...(typeof claims.iss === 'string' ? { BARE_JWT_ISSUER: claims.iss } : {}),
-      ...(typeof claims.aud === 'string' ? { BARE_JWT_AUDIENCE: claims.aud } : {}),
-    },
-  });
-  try {
-    const match = await managed.waitForOutput(/listening on (http:\/\/\S+)/, 10_000);
-    const route: RoundRoute<typeof BARE_JWT> = {
-      key: BARE_JWT,
-      label: 'bare node:http JWT verifier',
-      spec: {
-        url: `${match[1] ?? ''}/`,
-        headers: credential.headers,
-        servers: [{ name: 'api', pid: managed.pid }],
-      },
-    };
-    return { route, stop: () => managed.stop() };
-  } catch (error) {
-    await managed.stop();
-    throw error;
-  }
+const STORE_ROUTES: readonly StrategyName[] = STRATEGIES.filter((name) => name !== 'token');
+
+const PLANS: readonly Plan[] = [
+  {
+    config: 'memory-1w',
+    platform: 'express',
+    routes: STRATEGIES,
+    peers: ['lean-nest', 'nest-sample'],
+    quick: true,
+    services: 'none',
+  },
+  {
+    config: 'memory-1w-fastify',
+    platform: 'fastify',
+    routes: STRATEGIES,
+    peers: ['lean-nest'],
+    quick: true,
+    services: 'none',
+  },
+  {
+    config: 'memory-1w-stateless',
+    platform: 'express',
+    routes: ['jwt'],
+    peers: [],
+    quick: false,
+    services: 'none',
+  },
+  {
+    config: 'memory-1w-stateless-fastify',
+    platform: 'fastify',
+    routes: ['jwt'],
+    peers: ['bare-jwt'],
+    quick: true,
+    services: 'none',
+  },
+  { config: 'redis-1w', platform: 'express', routes: STRATEGIES, peers: [], quick: true, services: 'redis' },
+  {
+    config: 'redis-1w-fastify',
+    platform: 'fastify',
+    routes: STRATEGIES,
+    peers: [],
+    quick: false,
+    services: 'redis',
+  },
+  {
+    config: 'redis-2w',
+    platform: 'express',
+    routes: ['session', 'jwt'],
+    peers: [],
+    quick: true,
+    services: 'redis',
+  },
+  {
+    config: 'redis-2w-fastify',
+    platform: 'fastify',
+    routes: ['session', 'jwt'],
+    peers: [],
+    quick: false,
+    services: 'redis',
+  },
+  {
+    config: 'cluster-1w',
+    platform: 'express',
+    routes: STORE_ROUTES,
+    peers: [],
+    quick: true,
+    services: 'cluster',
+  },
+];
+
+/** Seconds an API (or peer) start costs on this machine, for the estimate. */
+const START_SECONDS = 6;
+
+function routeCount(plan: Plan): number {
+  return 1 + plan.routes.length + plan.peers.reduce((sum, peer) => sum + PEER_ROUTES[peer].length, 0);
+}
+
+export function httpCaseId(config: string, route: RouteKey): string {
+  return `http-throughput/${config}/${route}`;
+}
+
+/** The CPU case of an HTTP case: µs of server CPU per request, lower is better. */
+export function httpCpuCaseId(config: string, route: RouteKey): string {
+  return `${httpCaseId(config, route)}/cpu`;
+}
+
+/** The plans of this mode (every one in full mode). */
+function plansOf(ctx: Pick<RunContext, 'sizes'>): Plan[] {
+  return PLANS.filter((plan) => ctx.sizes.mode === 'full' || plan.quick);
+}
+
+function servicesMissing(plan: Plan) {
+  if (plan.services === 'none') return null;
+  return (
+    missingService('redis') ??
+    missingService('postgres') ??
+    (plan.services === 'cluster' ? missingService('cluster') : null)
+  );
 }
 
 export const httpThroughput: Family = {
   id: 'http-throughput',
-  title: 'HTTP throughput and latency',
+  title: 'HTTP: server CPU per request, throughput and latency',
   description:
-    'Requests per second (and p50/p99 latency) of GET /<strategy>/protected relative to the same app’s public GET /strategies, in-process stores and Redis, one process and API_WORKERS=2; autocannon pinned apart from the server.',
+    'Server CPU µs per request (the headline), requests per second and p50/p99 latency of GET /<strategy>/protected and the same app’s public GET /strategies, on express and on fastify, in-process stores, Redis (1 and 2 workers) and a Redis Cluster; peers in the same rounds: a lean Nest app per platform, the NestJS-sample style, the bare node:http limit; autocannon pinned apart from the server.',
   missing: () => [],
-  apiConfigs: () => [
-    ...MEMORY_PLANS.map((plan) => plan.config),
-    ...(missingService('redis') === null && missingService('postgres') === null
-      ? REDIS_PLANS.map((plan) => plan.config)
-      : []),
-  ],
+  apiConfigs: (ctx) =>
+    plansOf(ctx)
+      .filter((plan) => servicesMissing(plan) === null)
+      .map((plan) => plan.config),
   estimateSeconds: (ctx) => {
     const { count, durationSec, firstWarmupSec, warmupSec } = ctx.sizes.httpRounds;
     const perRoute = firstWarmupSec + (count - 1) * warmupSec + count * (durationSec + 0.4);
-    const routes =
-      1 + [...MEMORY_PLANS, ...REDIS_PLANS].reduce((sum, plan) => sum + plan.routes.length + 1, 0);
-    return routes * perRoute + 4 * 3 + 2;
+    const plans = plansOf(ctx).filter((plan) => servicesMissing(plan) === null);
+    const routes = 1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0);
+    const starts = plans.reduce((sum, plan) => sum + 1 + plan.peers.length, 1);
+    return routes * perRoute + starts * START_SECONDS + 2;
   },
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
-    const redisMissing = missingService('redis') ?? missingService('postgres');
-    if (redisMissing !== null) scope.skipPart(redisMissing, 'the Redis + PostgreSQL configurations');
-    const plans = [...MEMORY_PLANS, ...(redisMissing === null ? REDIS_PLANS : [])];
+    const plans: Plan[] = [];
+    for (const plan of plansOf(ctx)) {
+      const missing = servicesMissing(plan);
+      if (missing === null) plans.push(plan);
+      else scope.skipPart(missing, `the ${plan.config} configuration`);
+    }
     const rounds = ctx.sizes.httpRounds;
-    const total = rounds.count * (2 + plans.reduce((sum, plan) => sum + plan.routes.length + 1, 0));
+    const total = rounds.count * (1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0));
     let done = 0;
     const { connections } = ctx.sizes.load;
     // One measured run of a round: the first round's warm-up is the long one.
@@ -122,19 +185,50 @@ export const httpThroughput: Family = {
         durationSec: rounds.durationSec,
         warmupSec: round === 0 ? rounds.firstWarmupSec : rounds.warmupSec,
       });
+    /** The req/s case and, when the server's CPU was metered in every round, its CPU case. */
     const addRounds = (
       results: readonly { result: LoadResult; position: number }[],
-      input: Omit<CaseInput, 'value' | 'numbers' | 'notes' | 'rounds' | 'family'>,
+      input: Omit<CaseInput, 'value' | 'numbers' | 'notes' | 'rounds' | 'family' | 'unit' | 'better'>,
+      withCpu: boolean,
     ) => {
       const aggregated = aggregateRounds(results, connections);
       scope.add({
         ...input,
+        unit: 'req/s',
+        better: 'higher',
         value: aggregated.value,
         numbers: aggregated.numbers,
         rounds: aggregated.rounds,
         notes: aggregated.notes,
       });
+      if (!withCpu) return;
+      const cpu = aggregated.numbers.apiCpuUsPerRequest;
+      if (cpu === undefined) return;
+      const numbers: Record<string, number> = {};
+      for (const [key, value] of Object.entries(aggregated.numbers)) {
+        if (key.includes('CpuUsPerRequest') || key === 'rounds' || key === 'intervalCoverage')
+          numbers[key] = value;
+      }
+      scope.add({
+        ...input,
+        id: `${input.id}/cpu`,
+        baselineId: `${input.baselineId}/cpu`,
+        label: `${input.label} — server CPU per request`,
+        unit: 'µs/request',
+        better: 'lower',
+        value: cpu,
+        numbers,
+        // `value` per round is what a target pairs (results.ts pairedRatios).
+        rounds: aggregated.rounds.map((entry) => ({
+          position: entry.position ?? 0,
+          value: entry.apiCpuUsPerRequest ?? Number.NaN,
+          apiCpuUsPerRequest: entry.apiCpuUsPerRequest ?? Number.NaN,
+        })),
+        notes: aggregated.notes,
+      });
     };
+    const everyRoundMetered = (results: readonly { result: LoadResult; position: number }[]) =>
+      results.every(({ result }) => loadNumbers(result, connections).apiCpuUsPerRequest !== undefined);
 
     // The load generator's ceiling: a bare node:http server with the baseline route's body.
     scope.step('starting the API (memory-1w)', done, total);
@@ -164,14 +258,16 @@ export const httpThroughput: Family = {
         done += 1;
         return measure(entry.spec, round);
       });
-      addRounds(byRoute.get('bare') ?? [], {
-        id: 'http-throughput/loadgen-ceiling',
-        label: 'load generator ceiling: bare node:http server, same body as the baseline route',
-        unit: 'req/s',
-        better: 'higher',
-        baselineId: 'http-throughput/loadgen-ceiling',
-        params: { config: 'bare-node-http', route: 'bare', workers: 1 },
-      });
+      addRounds(
+        byRoute.get('bare') ?? [],
+        {
+          id: 'http-throughput/loadgen-ceiling',
+          label: 'load generator ceiling: bare node:http server, same body as the baseline route',
+          baselineId: 'http-throughput/loadgen-ceiling',
+          params: { config: 'bare-node-http', route: 'bare', workers: 1 },
+        },
+        false,
+      );
     } finally {
       await bare.stop();
     }
@@ -180,7 +276,7 @@ export const httpThroughput: Family = {
       scope.step(`starting the API (${plan.config})`, done, total);
       const api: ApiHandle = await ctx.apis.get(plan.config);
       const servers = await api.meteredServers();
-      const routes: RoundRoute<StrategyName | 'baseline' | typeof BARE_JWT>[] = [];
+      const routes: RoundRoute<RouteKey>[] = [];
       for (const route of ['baseline', ...plan.routes] as const) {
         const path = route === 'baseline' ? BASELINE_PATH : `/${route}/protected`;
         const headers = route === 'baseline' ? {} : (await api.credential(route)).headers;
@@ -190,101 +286,139 @@ export const httpThroughput: Family = {
           spec: { url: `${api.baseUrl}${path}`, headers, servers },
         });
       }
-      const peer = plan.config === BARE_JWT_CONFIG ? await startBareJwt(ctx, api) : null;
-      if (peer !== null) routes.push(peer.route);
+      const peers: StartedPeer[] = [];
       // Every route once per round, order rotated: drift lands on all of them alike.
-      let byRoute: Awaited<ReturnType<typeof runRounds<(typeof routes)[number]['key']>>>;
+      let byRoute: Map<RouteKey, { result: LoadResult; position: number }[]>;
       try {
+        for (const kind of plan.peers) {
+          scope.step(`starting the peer ${kind} (${plan.platform})`, done, total);
+          const peer = await startPeer(ctx, api, kind, plan.platform);
+          peers.push(peer);
+          routes.push(...peer.routes);
+        }
         byRoute = await runRounds(routes, rounds.count, (entry, round) => {
           scope.step(`${plan.config} · round ${round + 1}/${rounds.count} · ${entry.label}`, done, total);
           done += 1;
           return measure(entry.spec, round);
         });
       } finally {
-        await peer?.stop();
+        await Promise.all(peers.map((peer) => peer.stop()));
       }
-      if (peer !== null) {
-        addRounds(byRoute.get(BARE_JWT) ?? [], {
-          id: httpCaseId(plan.config, BARE_JWT),
-          label: `the limit: bare node:http verifying the same HS256 JWT (KeyObject, exp/iss/aud), no framework — peer of ${api.config.description}`,
-          unit: 'req/s',
-          better: 'higher',
-          baselineId: httpCaseId(plan.config, 'baseline'),
-          params: {
-            config: 'bare-node-http-jwt',
-            route: BARE_JWT,
-            workers: 1,
-            path: '/',
-            rounds: rounds.count,
-          },
-        });
-      }
+      // CPU cases only when every route of the group was metered: a CPU case needs its baseline's.
+      const withCpu = routes.every((route) => everyRoundMetered(byRoute.get(route.key) ?? []));
       for (const route of routes) {
-        if (route.key === BARE_JWT) continue;
-        const path = route.key === 'baseline' ? BASELINE_PATH : `/${route.key}/protected`;
-        addRounds(byRoute.get(route.key) ?? [], {
-          id: httpCaseId(plan.config, route.key),
-          label: `${route.key === 'baseline' ? `baseline GET ${BASELINE_PATH}` : `${route.key} GET /${route.key}/protected`} — ${api.config.description}`,
-          unit: 'req/s',
-          better: 'higher',
+        const results = byRoute.get(route.key) ?? [];
+        const common = {
           baselineId: httpCaseId(plan.config, 'baseline'),
-          params: {
-            config: plan.config,
-            route: route.key,
-            stores: api.config.stores,
-            workers: api.config.workers,
-            path,
-            rounds: rounds.count,
-          },
-        });
+          id: httpCaseId(plan.config, route.key),
+        };
+        if (route.key === 'baseline' || plan.routes.includes(route.key)) {
+          const path = route.key === 'baseline' ? BASELINE_PATH : `/${route.key}/protected`;
+          addRounds(
+            results,
+            {
+              ...common,
+              label: `${route.key === 'baseline' ? `baseline GET ${BASELINE_PATH}` : `${route.key} GET /${route.key}/protected`} — ${api.config.description}`,
+              params: {
+                config: plan.config,
+                route: route.key,
+                platform: plan.platform,
+                stores: api.config.stores,
+                workers: api.config.workers,
+                path,
+                rounds: rounds.count,
+              },
+            },
+            withCpu,
+          );
+        } else {
+          addRounds(
+            results,
+            {
+              ...common,
+              label: `${route.label} — peer in the rounds of ${plan.config}`,
+              params: {
+                // The configuration whose rounds it ran in: charts and tables show it beside those routes.
+                config: plan.config,
+                peer: route.key,
+                route: route.key,
+                platform: route.key === 'bare-jwt' ? 'node:http' : plan.platform,
+                workers: 1,
+                rounds: rounds.count,
+              },
+            },
+            withCpu,
+          );
+        }
       }
     }
 
     const { coverage } = medianInterval(Array.from({ length: rounds.count }, (_, index) => index));
     scope.note(
-      `${rounds.count} interleaved rounds per configuration (order rotated per round); each figure is the median of the rounds, and (low–high) its order-statistic interval, which covers the true median with ${(coverage * 100).toFixed(coverage >= 0.95 ? 1 : 0)}% probability${coverage < 0.95 ? ' — less than 95%: too few rounds to decide a target' : ''}. Server CPU µs/req is utime+stime of the API process tree (and of Redis / PostgreSQL) from /proc over the measured window ÷ requests.`,
+      `${rounds.count} interleaved rounds per configuration (order rotated per round), peers in the rounds of the configuration they compare with; each figure is the median of the rounds, and (low–high) its order-statistic interval, which covers the true median with ${(coverage * 100).toFixed(coverage >= 0.95 ? 1 : 0)}% probability${coverage < 0.95 ? ' — less than 95%: too few rounds to decide a target' : ''}. Server CPU µs/request (the …/cpu cases) is utime+stime of the server's process tree (and of Redis / PostgreSQL, separately) from /proc over the measured window ÷ requests; a peer is metered the same way.`,
     );
-
-    const target = (id: string, description: string, config: string, route: StrategyName, goal: number) =>
-      scope.target(
-        {
-          id,
-          description,
-          caseId: httpCaseId(config, route),
-          referenceId: httpCaseId(config, 'baseline'),
-          goal,
-        },
-        (meta) => profileHttpRoute(ctx, meta, config, `/${route}/protected`, route),
-      );
-    target(
-      'http-stateless-jwt',
-      'stateless JWT (JWT_REVOCATION=none), in-process, 1 worker: ≥ 0.8× the baseline route',
-      'memory-1w-stateless',
-      'jwt',
-      0.8,
-    );
-    target(
-      'http-signed-token',
-      'signed token, in-process stores, 1 worker: ≥ 0.75× the baseline route',
-      'memory-1w',
-      'token',
-      0.75,
-    );
-    target(
-      'http-session-memory',
-      'session, in-process store, 1 worker: ≥ 0.65× the baseline route',
-      'memory-1w',
-      'session',
-      0.65,
-    );
-    if (redisMissing === null) {
-      target(
-        'http-session-redis',
-        'session with local Redis, 1 worker: ≥ 0.5× the baseline route',
-        'redis-1w',
-        'session',
-        0.5,
-      );
-    }
+    addTargets(ctx, scope, plans);
   },
 };
+
+/**
+ * The CPU targets (issue #15), in the "at least `goal` times as good" form: a cost ≤ k× the
+ * reference's is "≥ 1/k as good". Each pairs round i of a case with round i of its reference.
+ */
+function addTargets(ctx: RunContext, scope: FamilyScope, plans: readonly Plan[]): void {
+  const measured = new Set(plans.map((plan) => plan.config));
+  const target = (
+    id: string,
+    description: string,
+    config: string,
+    route: StrategyName | 'baseline',
+    reference: RouteKey,
+    goal: number,
+  ) => {
+    if (!measured.has(config)) return;
+    scope.target(
+      {
+        id,
+        description,
+        caseId: httpCpuCaseId(config, route),
+        referenceId: httpCpuCaseId(config, reference),
+        goal,
+      },
+      (meta) =>
+        route === 'baseline'
+          ? profileHttpRoute(ctx, meta, config, BASELINE_PATH, null)
+          : profileHttpRoute(ctx, meta, config, `/${route}/protected`, route),
+    );
+  };
+  for (const [config, platform] of [
+    ['memory-1w', 'express'],
+    ['memory-1w-fastify', 'fastify'],
+  ] as const) {
+    target(
+      `http-cpu-public-${platform}`,
+      `${platform}: authbench public GET /strategies costs ≤ 1.15× the server CPU per request of the lean Nest app's public route (same body, same rounds)`,
+      config,
+      'baseline',
+      'lean-public',
+      1 / 1.15,
+    );
+    for (const strategy of STRATEGIES) {
+      target(
+        `http-cpu-${strategy}-${platform}`,
+        `${platform}, in-process stores: authbench GET /${strategy}/protected costs ≤ 1.3× the server CPU per request of the lean Nest app's JWT-protected route (same rounds)`,
+        config,
+        strategy,
+        'lean-jwt',
+        1 / 1.3,
+      );
+    }
+  }
+  target(
+    'http-cpu-jwt-fastify-vs-bare',
+    'fastify, stateless JWT: authbench GET /jwt/protected costs ≤ 2× the server CPU per request of the bare node:http verifier (the limit, same rounds)',
+    'memory-1w-stateless-fastify',
+    'jwt',
+    'bare-jwt',
+    0.5,
+  );
+}

@@ -6,7 +6,8 @@ import type { StoreProxies } from './store-proxies.js';
 /**
  * The API configurations the families measure, by key. Every one mounts all three strategies
  * (the same app) unless it says otherwise; secrets, NODE_ENV=production, LOG_LEVEL=silent and
- * DATA_DIR=:memory: are set for all by `startApi`.
+ * DATA_DIR=:memory: are set for all by `startApi`. The `-fastify` keys are the same
+ * configuration on HTTP_PLATFORM=fastify: the platform is a variable of the HTTP benchmark.
  */
 export const API_CONFIG_KEYS = [
   'memory-1w',
@@ -14,6 +15,11 @@ export const API_CONFIG_KEYS = [
   'redis-1w',
   'redis-1w-b',
   'redis-2w',
+  'memory-1w-fastify',
+  'memory-1w-stateless-fastify',
+  'redis-1w-fastify',
+  'redis-2w-fastify',
+  'cluster-1w',
   'proxied-1w',
   'stateless-a',
   'stateless-b',
@@ -25,7 +31,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
     REDIS_URL: await services.url('redis'),
     DATABASE_URL: await services.url('postgres'),
   });
-  return async (key: string): Promise<ApiConfig> => {
+  const configOf = async (key: string): Promise<ApiConfig> => {
     switch (key as ApiConfigKey) {
       case 'memory-1w':
         return {
@@ -60,6 +66,21 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           env: { ...(await shared()), API_WORKERS: '2' },
           description: 'API_WORKERS=2 (node:cluster), Redis + PostgreSQL',
         };
+      case 'memory-1w-fastify':
+      case 'memory-1w-stateless-fastify':
+      case 'redis-1w-fastify':
+      case 'redis-2w-fastify':
+        return onFastify(key, await configOf(key.slice(0, -'-fastify'.length)));
+      case 'cluster-1w':
+        // The cluster (scripts/services.sh `cluster`) as the app's Redis: REDIS_URL takes the
+        // `redis+cluster://seed,seed,…` form; PostgreSQL stays the single server.
+        return {
+          key,
+          workers: 1,
+          stores: 'redis',
+          env: { ...(await shared()), REDIS_URL: await services.url('cluster') },
+          description: 'one process, Redis Cluster (3 shards) + PostgreSQL',
+        };
       case 'proxied-1w': {
         const urls = await proxies.urls();
         return {
@@ -87,5 +108,16 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
       default:
         throw new Error(`unknown API configuration ${key}`);
     }
+  };
+  return configOf;
+}
+
+/** The same configuration served by Nest's fastify adapter. */
+function onFastify(key: string, express: ApiConfig): ApiConfig {
+  return {
+    ...express,
+    key,
+    env: { ...express.env, HTTP_PLATFORM: 'fastify' },
+    description: `${express.description}, HTTP_PLATFORM=fastify`,
   };
 }

@@ -183,9 +183,15 @@ function verifyRows(cases: readonly BenchCase[]): Row[] {
   return rows;
 }
 
-/** HTTP cases of the app and its peers; the load generator's ceiling has no place on a cost axis. */
+/**
+ * HTTP cases of the app and its peers (the req/s ones: their `…/cpu` twins carry the same rounds
+ * in another unit); the load generator's ceiling has no place on a cost axis.
+ */
 function httpCases(cases: readonly BenchCase[]): BenchCase[] {
-  return cases.filter((entry) => entry.family === 'http-throughput' && param(entry, 'route') !== 'bare');
+  return cases.filter(
+    (entry) =>
+      entry.family === 'http-throughput' && entry.unit === 'req/s' && param(entry, 'route') !== 'bare',
+  );
 }
 
 function httpRelativeRows(input: ChartInput): Row[] {

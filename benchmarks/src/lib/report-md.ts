@@ -107,6 +107,13 @@ function columnsFor(unit: string): Column[] {
           cell: (entry) => `${Math.round((entry.numbers.loadgenCpuShare ?? 0) * 100)}%`,
         },
       ];
+    case 'µs/request':
+      return [
+        withInterval('apiCpuUsPerRequest', 'server CPU µs/request (interval)'),
+        withInterval('redisCpuUsPerRequest', 'Redis CPU µs/request'),
+        withInterval('postgresCpuUsPerRequest', 'PostgreSQL CPU µs/request'),
+        number('rounds', 'rounds'),
+      ];
     case 'bytes/login':
       return [
         number('bytesPerLogin', 'bytes/login'),

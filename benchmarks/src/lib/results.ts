@@ -230,7 +230,7 @@ export function evaluateTarget(spec: TargetSpec, cases: readonly BenchCase[]): T
 
 /**
  * "× as good" per round when both cases were measured in the same rounds (same count, the
- * headline `reqPerSec` — or `value` for in-process rounds — in each): round i of the subject against round i of the reference,
+ * headline — `value`, else `reqPerSec` — in each): round i of the subject against round i of the reference,
  * minutes apart at most, so machine drift cancels. Null when they were not.
  */
 function pairedRatios(subject: BenchCase, reference: BenchCase): number[] | null {
@@ -238,11 +238,10 @@ function pairedRatios(subject: BenchCase, reference: BenchCase): number[] | null
   const b = reference.rounds;
   if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return null;
   const ratios: number[] = [];
-  // HTTP rounds pair on reqPerSec; in-process rounds (in-process-rounds.ts) on `value`.
-  const headline = (entry: Readonly<Record<string, number>> | undefined) => entry?.reqPerSec ?? entry?.value;
   for (const [index, entry] of a.entries()) {
-    const mine = headline(entry);
-    const theirs = headline(b[index]);
+    // A round's headline: `value` when the case's unit is not req/s (e.g. CPU µs/request).
+    const mine = entry.value ?? entry.reqPerSec;
+    const theirs = b[index]?.value ?? b[index]?.reqPerSec;
     if (mine === undefined || theirs === undefined) return null;
     const ratio = mine / theirs;
     ratios.push(subject.better === 'higher' ? ratio : 1 / ratio);

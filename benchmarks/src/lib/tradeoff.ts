@@ -63,6 +63,7 @@ function cpu(cases: readonly BenchCase[], who: Contender): Omit<TradeoffRow, 'st
   const candidates = cases.filter(
     (c) =>
       c.family === 'http-throughput' &&
+      c.unit === 'req/s' &&
       param(c, 'route') === who.strategy &&
       Number(c.params.workers ?? 1) === 1 &&
       param(c, 'config').includes('stateless') === (who.jwtRevocation === 'none') &&
