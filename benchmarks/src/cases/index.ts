@@ -3,6 +3,7 @@ import { httpThroughput } from './http-throughput.js';
 import { itsdangerous } from './itsdangerous.js';
 import { jwtLibraries } from './jwt-libraries.js';
 import { revocationLatency } from './revocation-latency.js';
+import { revocationScale } from './revocation-scale.js';
 import { serverState } from './server-state.js';
 import { storeDistance } from './store-distance.js';
 import { tutorialPeer } from './tutorial-peer.js';
@@ -11,6 +12,7 @@ import { verifyCost } from './verify-cost.js';
 /** Every family, in run order: the in-process ones first, before any server is started. */
 export const FAMILIES: readonly Family[] = [
   verifyCost,
+  revocationScale,
   itsdangerous,
   jwtLibraries,
   httpThroughput,

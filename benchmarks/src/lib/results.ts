@@ -15,6 +15,10 @@ export const FAMILY_IDS = [
   'server-state',
   'revocation-latency',
   'tutorial-peer',
+  'revocation-scale',
+  'refresh',
+  'login-cost',
+  'many-credentials',
 ] as const;
 export type FamilyId = (typeof FAMILY_IDS)[number];
 
