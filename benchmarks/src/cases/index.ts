@@ -2,6 +2,9 @@ import type { Family } from '../lib/context.js';
 import { httpThroughput } from './http-throughput.js';
 import { itsdangerous } from './itsdangerous.js';
 import { jwtLibraries } from './jwt-libraries.js';
+import { loginCost } from './login-cost.js';
+import { manyCredentials } from './many-credentials.js';
+import { refresh } from './refresh.js';
 import { revocationLatency } from './revocation-latency.js';
 import { revocationScale } from './revocation-scale.js';
 import { serverState } from './server-state.js';
@@ -13,6 +16,9 @@ import { verifyCost } from './verify-cost.js';
 export const FAMILIES: readonly Family[] = [
   verifyCost,
   revocationScale,
+  refresh,
+  loginCost,
+  manyCredentials,
   itsdangerous,
   jwtLibraries,
   httpThroughput,
