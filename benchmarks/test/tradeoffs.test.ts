@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { crossoverRtt } from '../src/lib/crossover.js';
 import { roundNumbers } from '../src/lib/interleaved.js';
 import { stateBytes } from '../src/lib/state-bytes.js';
 
@@ -47,5 +48,27 @@ describe('roundNumbers: a case measured in rounds', () => {
     const numbers = roundNumbers([2, 4]);
     expect(numbers.median).toBe(3);
     expect(numbers.intervalCoverage).toBeLessThan(0.95);
+  });
+});
+
+describe('crossoverRtt: where a store-backed strategy falls behind the stateless line', () => {
+  const points = [
+    { rttMs: 2.2, latencyMs: 6 },
+    { rttMs: 0.2, latencyMs: 2 },
+    { rttMs: 0.7, latencyMs: 3 },
+  ];
+
+  it('interpolates between the measured points (given in any order)', () => {
+    // Limit 2 × 1.25 = 2.5 ms: halfway between 0.2 ms (2 ms) and 0.7 ms (3 ms).
+    expect(crossoverRtt(points, 2, 0.25)).toBeCloseTo(0.45, 12);
+  });
+
+  it('is the nearest point when the strategy is already past the limit there', () => {
+    expect(crossoverRtt(points, 1, 0.1)).toBe(0.2);
+  });
+
+  it('does not extrapolate past the measured range', () => {
+    expect(crossoverRtt(points, 10, 0.1)).toBeNull();
+    expect(crossoverRtt([], 1, 0.1)).toBeNull();
   });
 });
