@@ -204,7 +204,7 @@ export const storeDistance: Family = {
 /** Shorter runs than http-throughput's, so that every distance gets its interleaved rounds. */
 function runLengths(ctx: RunContext): { durationSec: number; warmupSec: number } {
   const { durationSec, warmupSec } = ctx.sizes.httpRounds;
-  return { durationSec: Math.min(durationSec, 2), warmupSec: Math.min(warmupSec, 0.5) };
+  return { durationSec: Math.min(durationSec, 1.5), warmupSec: Math.min(warmupSec, 0.5) };
 }
 
 function aggregateMedian(values: readonly number[]): number {

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { tradeoffCharts } from './charts-tradeoffs.js';
 import type { BenchCase, Results } from './results.js';
 
 /**
@@ -183,6 +184,7 @@ export async function writeCharts(
         },
       }),
     },
+    ...tradeoffCharts(results.cases, suffix),
   ];
   const written: ChartFile[] = [];
   for (const chart of specs) {

@@ -189,6 +189,10 @@ const CHART_OF: Readonly<Partial<Record<FamilyId, string>>> = {
   'http-throughput': 'http-relative.svg',
   'store-distance': 'store-rtt.svg',
   'server-state': 'state-bytes.svg',
+  'revocation-scale': 'revocation-scale.svg',
+  'login-cost': 'login-cost.svg',
+  'many-credentials': 'many-credentials.svg',
+  refresh: 'refresh.svg',
 };
 
 export function renderMarkdown(results: Results, charts: readonly ChartFile[]): string {
