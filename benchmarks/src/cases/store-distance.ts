@@ -177,6 +177,13 @@ export const storeDistance: Family = {
       for (const excess of EXCESSES) {
         const crossing = crossoverRtt(points, reference, excess);
         const percent = Math.round(excess * 100);
+        if (crossing !== null && crossing <= 0) {
+          // Already past at no measured distance: a 0 ms case would have no finite ratio.
+          scope.note(
+            `store-distance: ${strategy}'s p50 already exceeds the stateless JWT's by ${percent} % with no measurable RTT added.`,
+          );
+          continue;
+        }
         if (crossing === null) {
           scope.note(
             `store-distance: ${strategy}'s p50 stays within ${percent} % of the stateless JWT's over the measured range (to +${Math.max(...points.map((p) => p.rttMs)).toFixed(2)} ms).`,
