@@ -86,6 +86,9 @@ export const manyCredentials: Family = {
           });
         }
       }
+      scope.note(
+        'many-credentials: a round samples each contender for a fraction of a second, fewer verifies than there are users, and the signed token caches a user for 5 s only (MAX_USER_CACHE_TTL_MS), so its distinct case is close to a cold cache: mostly embedded-user-store reads. That is what traffic spread over more users than return within 5 s costs; a user who returns within 5 s costs the hot figure.',
+      );
     } finally {
       await users.close();
     }

@@ -182,7 +182,7 @@ export function sizesFor(quick: boolean): ModeSizes {
           sampler: { warmupMs: 150, samples: 15, minSampleMs: 5 },
           revokedSizes: [0, 1_000, 100_000, 1_000_000],
           logoutAllLogins: [1, 100],
-          logoutAllRepeats: 15,
+          logoutAllRepeats: 8,
           logins: 4,
           credentials: 10_000,
           credentialUsers: 1_000,
