@@ -20,7 +20,9 @@ const REPO = join(PACKAGE, '..');
 // turbo may be running this package's `build` at the same time.
 const BUILD = join(PACKAGE, '.test-dist');
 const API_MAIN = join(REPO, 'apps/api/dist/main.js');
-const SIX_MINUTES = 6 * 60_000;
+// A quick run takes ~3 minutes on a quiet 2-core machine and over 7 on one shared by several
+// jobs (load ~25); the test checks the harness, not its speed, so it waits generously.
+const FIFTEEN_MINUTES = 15 * 60_000;
 
 let out = '';
 let exitCode: number | null = null;
@@ -80,7 +82,7 @@ beforeAll(async () => {
     `bench --quick took ${seconds.toFixed(0)} s; exit code ${exitCode}\n${output.split('\n').slice(-14).join('\n')}`,
   );
   if (exitCode === 0) results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Results;
-}, SIX_MINUTES);
+}, FIFTEEN_MINUTES);
 
 afterAll(() => {
   if (out !== '') rmSync(out, { recursive: true, force: true });

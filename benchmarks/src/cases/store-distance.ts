@@ -39,13 +39,13 @@ export const storeDistance: Family = {
   missing: () => [missingService('redis'), missingService('postgres')].filter((entry) => entry !== null),
   apiConfigs: () => ['proxied-1w', 'memory-1w-stateless'],
   estimateSeconds: (ctx) => {
-    const { count } = ctx.sizes.httpRounds;
+    const count = roundCount(ctx);
     const { durationSec, warmupSec } = runLengths(ctx);
     return count * (RTTS_MS.length * (STRATEGIES.length + 1) + 1) * (durationSec + warmupSec + 0.6) + 6;
   },
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
-    const rounds = ctx.sizes.httpRounds.count;
+    const rounds = roundCount(ctx);
     const total = rounds * RTTS_MS.length;
     let done = 0;
     scope.step('starting the APIs (proxied-1w, memory-1w-stateless)', done, total);
@@ -208,9 +208,15 @@ export const storeDistance: Family = {
   },
 };
 
+/** Full: http-throughput's rounds (6); quick proves the path once (it quotes no numbers). */
+function roundCount(ctx: RunContext): number {
+  return ctx.sizes.mode === 'quick' ? 1 : ctx.sizes.httpRounds.count;
+}
+
 /** Shorter runs than http-throughput's, so that every distance gets its interleaved rounds. */
 function runLengths(ctx: RunContext): { durationSec: number; warmupSec: number } {
   const { durationSec, warmupSec } = ctx.sizes.httpRounds;
+  if (ctx.sizes.mode === 'quick') return { durationSec: 0.6, warmupSec: 0.2 };
   return { durationSec: Math.min(durationSec, 1.5), warmupSec: Math.min(warmupSec, 0.5) };
 }
 

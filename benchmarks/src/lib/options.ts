@@ -154,13 +154,13 @@ export function sizesFor(quick: boolean): ModeSizes {
         profileBudget: 1,
         tradeoffs: {
           rounds: 2,
-          sampler: { warmupMs: 20, samples: 5, minSampleMs: 2 },
-          revokedSizes: [0, 1_000, 10_000],
-          logoutAllLogins: [1, 100],
-          logoutAllRepeats: 2,
+          sampler: { warmupMs: 10, samples: 3, minSampleMs: 1 },
+          revokedSizes: [0, 1_000],
+          logoutAllLogins: [1, 20],
+          logoutAllRepeats: 1,
           logins: 1,
-          credentials: 1_000,
-          credentialUsers: 100,
+          credentials: 400,
+          credentialUsers: 40,
         },
       }
     : {
