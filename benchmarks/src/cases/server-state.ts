@@ -1,22 +1,54 @@
+import { fileURLToPath } from 'node:url';
 import { generateDevKeyPair } from '@authbench/auth-jwt';
 import { RedisConnection, type RedisReply } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
-import { settledHeapBytes } from '../lib/gc.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
+import { IpcClient } from '../lib/ipc.js';
 import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
 import { missingService, startScratchRedis } from '../lib/services.js';
+import { stateBytes, stateUserOf } from '../lib/state-bytes.js';
 import { buildStrategy, CATALOG_NAMES, issueCredential, MapUsers } from '../lib/strategies.js';
 
 /**
  * Question 4: what does the server keep per active login, and does verification get slower
- * as logins pile up? Bytes of server state per login (in-process: heap delta after a full GC;
- * Redis: `used_memory` delta on a private redis-server) at 1k/10k/100k logins (quick: 1k),
+ * as logins pile up? Bytes of server state per login (in-process: the heapUsed + external
+ * delta in a fresh process per strategy and size, never negative; Redis: `used_memory` delta
+ * on a private redis-server) at 1k/10k/100k logins (quick: 1k),
  * verification cost at each size, for every strategy of the app's catalog built as the app
  * builds it (`lib/strategies.ts`: its defaults, store bounds and key prefixes); the
  * credential's bytes on the wire; and store look-ups per request, counted on the wire by the
  * proxies in front of Redis and PostgreSQL.
  */
 const KEPT = 200;
+
+const STATE_CHILD = fileURLToPath(new URL('../lib/state-child.js', import.meta.url));
+
+/** Heap readings (heapUsed + external, after full GCs) around `size` logins, in a fresh process. */
+async function freshProcessReadings(
+  ctx: RunContext,
+  strategy: string,
+  size: number,
+): Promise<{ before: number[]; after: number[]; logins: number; reported: number | null }> {
+  const managed = ctx.registry.spawn({
+    name: `server-state child (${strategy}, ${size})`,
+    command: process.execPath,
+    args: [STATE_CHILD],
+    cpus: ctx.cpu.serverCpus,
+    ipc: true,
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  try {
+    return await new IpcClient(managed.child, 'server-state child').call({
+      type: 'measure',
+      fixtures: ctx.fixtures,
+      strategy,
+      size,
+      kept: KEPT,
+    });
+  } finally {
+    await managed.stop();
+  }
+}
 
 type Store = 'memory' | 'redis';
 
@@ -28,9 +60,7 @@ interface Built {
   count(): Promise<number | null>;
 }
 
-function userOf(index: number) {
-  return { id: `user-${String(index).padStart(7, '0')}`, username: `user${index}`, tokenVersion: 0 };
-}
+const userOf = stateUserOf;
 
 async function build(
   ctx: RunContext,
@@ -106,25 +136,45 @@ async function measureState(
           // The kept credentials are made before the first reading, so they are not counted as state.
           const kept: string[] = [];
           for (let index = 0; index < Math.min(KEPT, size); index += 1) kept.push(await built.login(index));
-          const readBytes = async () =>
-            store === 'memory'
-              ? settledHeapBytes()
-              : infoField(await (redis as RedisConnection).command('', ['INFO', 'memory']), 'used_memory');
-          const before = await readBytes();
           const added = size - kept.length;
+          let numbers: Record<string, number>;
+          let reported: number | null;
           if (store === 'memory') {
+            // Bytes from a fresh process (forced GCs, repeated readings); this process only
+            // logs in for the verify timing below.
+            const fresh = await freshProcessReadings(ctx, strategy, size);
             for (let index = kept.length; index < size; index += 1) await built.login(index);
+            const bytes = stateBytes(fresh.before, fresh.after, fresh.logins);
+            reported = fresh.reported;
+            numbers = {
+              bytesPerLogin: bytes.bytesPerLogin,
+              totalBytes: Math.max(0, bytes.rawDeltaBytes),
+              rawDeltaBytes: bytes.rawDeltaBytes,
+              noiseFloorBytes: bytes.noiseBytes,
+              noiseFloorBytesPerLogin: bytes.noiseBytesPerLogin,
+              belowNoise: bytes.belowNoise ? 1 : 0,
+              loginsMeasured: fresh.logins,
+              activeLogins: size,
+            };
           } else {
+            const readBytes = async () =>
+              infoField(await (redis as RedisConnection).command('', ['INFO', 'memory']), 'used_memory');
+            const before = [await readBytes(), await readBytes(), await readBytes()];
             await inBatches(added, 32, (offset) => built.login(kept.length + offset));
+            const after = [await readBytes(), await readBytes(), await readBytes()];
+            const bytes = stateBytes(before, after, added);
+            reported = await built.count();
+            numbers = {
+              bytesPerLogin: bytes.bytesPerLogin,
+              totalBytes: Math.max(0, bytes.rawDeltaBytes),
+              rawDeltaBytes: bytes.rawDeltaBytes,
+              noiseFloorBytes: bytes.noiseBytes,
+              noiseFloorBytesPerLogin: bytes.noiseBytesPerLogin,
+              belowNoise: bytes.belowNoise ? 1 : 0,
+              loginsMeasured: added,
+              activeLogins: size,
+            };
           }
-          const after = await readBytes();
-          const reported = await built.count();
-          const numbers: Record<string, number> = {
-            bytesPerLogin: added === 0 ? 0 : (after - before) / added,
-            totalBytes: after - before,
-            loginsMeasured: added,
-            activeLogins: size,
-          };
           if (reported !== null) numbers.loginsReportedByStore = reported;
           if (store === 'redis' && redis !== null) {
             const keys = Number(await redis.command('', ['DBSIZE']));
@@ -349,7 +399,7 @@ export const serverState: Family = {
       scope.skipPart(lookupsMissing, 'store look-ups per request (counted through the proxies)');
     else await measureLookups(ctx, scope, (label) => scope.step(label, done, steps));
     scope.note(
-      'In-process bytes are the V8 heap delta after a full GC (they include the Map entries and strings the store keeps); Redis bytes are the used_memory delta of a private redis-server (keys, values, TTL entries and allocator overhead).',
+      'In-process bytes are measured in a fresh process per strategy and size: heapUsed + external after full GCs, five readings before and five after the logins (the Map entries, strings and buffers the store keeps); Redis bytes are the used_memory delta of a private redis-server (three readings each side; keys, values, TTL entries and allocator overhead). A delta at or below the noise floor (the spread of the repeated readings) is reported as 0 bytes with the floor stated (`noiseFloorBytesPerLogin`), never as a negative number.',
     );
   },
 };

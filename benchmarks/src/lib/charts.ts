@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { modelCharts } from './charts-model.js';
+import { tradeoffCharts } from './charts-tradeoffs.js';
 import { addedRttMs, type Figure, figureOf, goalThreshold, relativeTo } from './figures.js';
 import type { BenchCase, Results } from './results.js';
 import { TRADEOFF_CONTENDERS, tradeoff } from './tradeoff.js';
@@ -596,6 +597,7 @@ function chartSpecs(input: ChartInput): ChartSpec[] {
         }),
     },
     ...modelCharts(input.cases, suffix),
+    ...tradeoffCharts(input.cases, suffix),
   ];
 }
 

@@ -114,6 +114,27 @@ export interface ModeSizes {
   /** CPU profile of a missed target: load (or loop) time, and how many profiles at most. */
   readonly profileSeconds: number;
   readonly profileBudget: number;
+  /** The trade-off families (revocation-scale, refresh, login-cost, many-credentials). */
+  readonly tradeoffs: TradeoffSizes;
+}
+
+/** Sizes of the trade-off families: in-process, interleaved rounds (lib/interleaved.ts). */
+export interface TradeoffSizes {
+  /** Interleaved rounds per comparison (6: the fewest whose [min, max] covers the median ≥ 95 %). */
+  readonly rounds: number;
+  /** One contender's sample within a round. */
+  readonly sampler: SamplerOptions;
+  /** Revoked credentials held by the denylist at each measured point. */
+  readonly revokedSizes: readonly number[];
+  /** Logins (refresh families, sessions, tokens) the user holds before a logout-all. */
+  readonly logoutAllLogins: readonly number[];
+  /** Logout-alls timed per round and size (each after its logins). */
+  readonly logoutAllRepeats: number;
+  /** Password logins timed per strategy and round; Argon2id hashes per round. */
+  readonly logins: number;
+  /** Distinct valid credentials, and the users they belong to, for many-credentials. */
+  readonly credentials: number;
+  readonly credentialUsers: number;
 }
 
 export function sizesFor(quick: boolean): ModeSizes {
@@ -131,6 +152,16 @@ export function sizesFor(quick: boolean): ModeSizes {
         pythonRepeats: 15,
         profileSeconds: 1.5,
         profileBudget: 1,
+        tradeoffs: {
+          rounds: 2,
+          sampler: { warmupMs: 10, samples: 3, minSampleMs: 1 },
+          revokedSizes: [0, 1_000],
+          logoutAllLogins: [1, 20],
+          logoutAllRepeats: 1,
+          logins: 1,
+          credentials: 400,
+          credentialUsers: 40,
+        },
       }
     : {
         mode: 'full',
@@ -149,5 +180,15 @@ export function sizesFor(quick: boolean): ModeSizes {
         pythonRepeats: 100,
         profileSeconds: 10,
         profileBudget: 20,
+        tradeoffs: {
+          rounds: 6,
+          sampler: { warmupMs: 150, samples: 15, minSampleMs: 5 },
+          revokedSizes: [0, 1_000, 100_000, 1_000_000],
+          logoutAllLogins: [1, 100],
+          logoutAllRepeats: 8,
+          logins: 4,
+          credentials: 10_000,
+          credentialUsers: 1_000,
+        },
       };
 }

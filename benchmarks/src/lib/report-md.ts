@@ -203,6 +203,10 @@ const CHARTS_OF: Readonly<Partial<Record<FamilyId, readonly string[]>>> = {
   'tutorial-peer': ['tutorial-peer.svg'],
   'open-loop': ['open-loop.svg'],
   'scale-model': ['scale-model.svg'],
+  'revocation-scale': ['revocation-scale.svg'],
+  'login-cost': ['login-cost.svg'],
+  'many-credentials': ['many-credentials.svg'],
+  refresh: ['refresh.svg'],
 };
 
 /** The trade-off picture and what it leaves out, before the detail. */

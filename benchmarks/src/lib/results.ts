@@ -17,6 +17,10 @@ export const FAMILY_IDS = [
   'tutorial-peer',
   'open-loop',
   'scale-model',
+  'revocation-scale',
+  'refresh',
+  'login-cost',
+  'many-credentials',
 ] as const;
 export type FamilyId = (typeof FAMILY_IDS)[number];
 

@@ -1,0 +1,96 @@
+import type { Family, FamilyScope, RunContext } from '../lib/context.js';
+import { createLoginUser, embeddedUsers } from '../lib/in-process.js';
+import { roundNumbers, sampleInRounds } from '../lib/interleaved.js';
+import { expectOutcome, sampleSeconds } from '../lib/sampler.js';
+import { appConfig, buildStrategies, issueCredential } from '../lib/strategies.js';
+
+/**
+ * Issue #17: verification over many distinct credentials, not one hot one. Per strategy of the
+ * catalog (built as the app builds it, in-process stores, embedded users), one credential
+ * verified again and again against N distinct valid credentials of M users verified round
+ * robin (full: 10 000 of 1 000), in the same interleaved rounds. Whatever a strategy caches
+ * (the signed token's user cache, the session store's recency, V8's inline caches) shows as
+ * the gap between the two.
+ */
+export const manyCredentials: Family = {
+  id: 'many-credentials',
+  title: 'Many distinct credentials',
+  description:
+    'Verify cost over many distinct valid credentials of many users (round robin) against one hot credential, per strategy, in-process stores (median µs of interleaved rounds, 95 % interval).',
+  missing: () => [],
+  estimateSeconds: (ctx) => {
+    const t = ctx.sizes.tradeoffs;
+    return (
+      4 * 2 * t.rounds * sampleSeconds(t.sampler) +
+      (4 * t.credentials * 60) / 1e6 +
+      t.credentialUsers / 500 +
+      2
+    );
+  },
+
+  async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
+    const { credentials: count, credentialUsers, rounds, sampler } = ctx.sizes.tradeoffs;
+    const users = await embeddedUsers();
+    try {
+      scope.step(`creating ${credentialUsers.toLocaleString('en')} users`, 0, rounds + 1);
+      const logins = [];
+      for (let index = 0; index < credentialUsers; index += 1) {
+        logins.push(await createLoginUser(users, `${ctx.fixtures.username}_m${index}`));
+      }
+      const strategies = await buildStrategies(appConfig(ctx.fixtures), { users, redis: null }, (message) =>
+        scope.note(message),
+      );
+      const contenders: { key: string; run: () => unknown }[] = [];
+      for (const [name, strategy] of strategies) {
+        scope.step(`${name}: issuing ${count.toLocaleString('en')} credentials`, 0, rounds + 1);
+        const issued: string[] = [];
+        for (let index = 0; index < count; index += 1) {
+          const user = logins[index % logins.length];
+          if (user === undefined) throw new Error('no users to log in');
+          issued.push((await issueCredential(strategy, user)).credential);
+        }
+        // Correctness control: the first and the last still verify (no store bound evicted them).
+        for (const credential of [issued[0], issued[issued.length - 1]]) {
+          await expectOutcome(`${name} many`, () => strategy.verify(credential ?? ''), 'accept');
+        }
+        const hot = issued[issued.length - 1] ?? '';
+        let turn = 0;
+        contenders.push({ key: `${name}/hot`, run: () => strategy.verify(hot) });
+        contenders.push({
+          key: `${name}/distinct`,
+          run: () => strategy.verify(issued[turn++ % issued.length] ?? ''),
+        });
+      }
+      const perRound = await sampleInRounds(contenders, rounds, sampler, (round) =>
+        scope.step(`round ${round + 1}/${rounds}`, round + 1, rounds + 1),
+      );
+      for (const name of strategies.keys()) {
+        for (const pattern of ['hot', 'distinct'] as const) {
+          const numbers = roundNumbers(perRound.get(`${name}/${pattern}`) ?? [], 1000);
+          scope.add({
+            id: `many-credentials/${name}/${pattern}`,
+            label:
+              pattern === 'hot'
+                ? `${name}: one hot credential`
+                : `${name}: ${count.toLocaleString('en')} distinct credentials of ${credentialUsers.toLocaleString('en')} users, round robin`,
+            unit: 'µs',
+            better: 'lower',
+            value: numbers.median ?? 0,
+            numbers: {
+              ...numbers,
+              credentials: pattern === 'hot' ? 1 : count,
+              users: pattern === 'hot' ? 1 : credentialUsers,
+            },
+            baselineId: `many-credentials/${name}/hot`,
+            params: { strategy: name, store: 'memory', pattern },
+          });
+        }
+      }
+      scope.note(
+        'many-credentials: a round samples each contender for a fraction of a second, fewer verifies than there are users, and the signed token caches a user for 5 s only (MAX_USER_CACHE_TTL_MS), so its distinct case is close to a cold cache: mostly embedded-user-store reads. That is what traffic spread over more users than return within 5 s costs; a user who returns within 5 s costs the hot figure.',
+      );
+    } finally {
+      await users.close();
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import { medianInterval } from './interval.js';
+import { roundOrder } from './rounds.js';
+import { type SamplerOptions, sample } from './sampler.js';
+
+/**
+ * In-process comparisons in interleaved rounds: every round samples every contender once, the
+ * order rotated by one per round (as the HTTP rounds do), so drift on a shared machine spreads
+ * over all contenders instead of landing on whichever ran last. A figure is then the median of
+ * the per-round medians with a distribution-free 95 % interval (interval.ts).
+ */
+export interface InProcessContender<K extends string> {
+  readonly key: K;
+  readonly run: () => unknown;
+}
+
+/** Per contender, the median nanoseconds per operation of each round, in round order. */
+export async function sampleInRounds<K extends string>(
+  contenders: readonly InProcessContender<K>[],
+  rounds: number,
+  sampler: SamplerOptions,
+  onRound?: (round: number) => void,
+): Promise<Map<K, number[]>> {
+  const perRound = new Map<K, number[]>(contenders.map((contender) => [contender.key, []]));
+  for (let round = 0; round < rounds; round += 1) {
+    onRound?.(round);
+    for (const contender of roundOrder(contenders, round)) {
+      const stats = await sample(contender.run, sampler);
+      perRound.get(contender.key)?.push(stats.medianNs);
+    }
+  }
+  return perRound;
+}
+
+/**
+ * The numbers of a case measured in rounds: median, 95 % interval (`low`, `high`), the
+ * interval's real coverage and the round count, all in `scale` units of the inputs
+ * (1000 turns nanoseconds into microseconds).
+ */
+export function roundNumbers(values: readonly number[], scale = 1): Record<string, number> {
+  const interval = medianInterval(values.map((value) => value / scale));
+  return {
+    median: interval.median,
+    low: interval.low,
+    high: interval.high,
+    intervalCoverage: interval.coverage,
+    rounds: interval.n,
+  };
+}
