@@ -3,6 +3,8 @@ export type { HashCapacity } from './passwords/bounded-password-hasher.js';
 export { BoundedPasswordHasher, DEFAULT_HASH_CAPACITY } from './passwords/bounded-password-hasher.js';
 export type { Argon2Parameters, PasswordHasher } from './passwords/password-hasher.js';
 export { Argon2PasswordHasher, OWASP_ARGON2ID } from './passwords/password-hasher.js';
+export type { RecentFailuresOptions } from './passwords/recent-failures.js';
+export { DEFAULT_RECENT_FAILURES, RecentFailures } from './passwords/recent-failures.js';
 export type {
   Budget,
   LoginAdmission,
