@@ -3,9 +3,9 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   BoundedPasswordHasher,
+  ClientStanding,
   HashCapacityError,
   type PasswordHasher,
-  RecentFailures,
 } from '../src/index.js';
 
 /** A hasher whose checks end only when the test says so; `verify` is right only for 'right'. */
@@ -63,22 +63,40 @@ async function fail(inner: GatedHasher, bounded: BoundedPasswordHasher, clients:
     await settle();
     await drain(inner, bounded);
     expect(await guess).toBe('wrong');
-    expect(bounded.isFailing(client)).toBe(true);
+    expect(bounded.standingOf(client)).toBe('failing');
   }
   inner.started.length = 0;
 }
 
-const FAILING_AFTER_ONE = { threshold: 1, windowMs: 60_000, maxClients: 100 };
+/** Makes each client known: one completed right password each. */
+async function know(inner: GatedHasher, bounded: BoundedPasswordHasher, clients: string[]): Promise<void> {
+  for (const client of clients) {
+    const login = check(bounded, client, 'right');
+    await settle();
+    await drain(inner, bounded);
+    expect(await login).toBe('right');
+    expect(bounded.standingOf(client)).toBe('known');
+  }
+  inner.started.length = 0;
+}
+
+const FAILING_AFTER_ONE = {
+  failureThreshold: 1,
+  failureWindowMs: 60_000,
+  knownWindowMs: 3_600_000,
+  maxClients: 100,
+};
 const FLOODERS = Array.from({ length: 16 }, (_, i) => `10.9.0.${i + 1}`);
 
 describe('BoundedPasswordHasher puts clients with recent failures behind the others', () => {
-  it('sixteen failing addresses share every slot but one; a client in good standing starts at once', async () => {
+  it('sixteen failing addresses share every slot but one; a known client starts at once', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 2,
       waiting: 4,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
+    await know(inner, bounded, ['10.0.0.1']);
     await fail(inner, bounded, FLOODERS);
     const flood = FLOODERS.map((client) => check(bounded, client));
     await settle();
@@ -93,19 +111,22 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     expect(await Promise.all(flood.slice(0, 5))).toEqual(Array(5).fill('wrong'));
   });
 
-  it('the wait line serves clients in good standing first, round-robin, then failing ones', async () => {
+  it('the wait line serves known clients first, then strangers, then failing ones, each round-robin', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 1,
       waiting: 8,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
+    await know(inner, bounded, ['a', 'b']);
     await fail(inner, bounded, ['f1', 'f2']);
-    const calls = ['x', 'f1', 'f2', 'f1', 'a', 'b', 'a'].map((client) => check(bounded, client));
+    const calls = ['x', 'f1', 's', 'f2', 'f1', 'a', 'b', 'a'].map((client) =>
+      check(bounded, client, 'right'),
+    );
     await settle();
     await drain(inner, bounded);
-    expect(inner.started).toEqual(['x', 'a', 'b', 'a', 'f1', 'f2', 'f1']);
-    expect(await Promise.all(calls)).toEqual(Array(7).fill('wrong'));
+    expect(inner.started).toEqual(['x', 'a', 'b', 'a', 's', 'f1', 'f2', 'f1']);
+    expect(await Promise.all(calls)).toEqual(Array(8).fill('right'));
   });
 
   it('a full wait line takes a client in good standing in place of a failing waiter, never refuses it', async () => {
@@ -113,7 +134,7 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 1,
       waiting: 3,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
     await fail(inner, bounded, FLOODERS.slice(0, 4));
     const flood = FLOODERS.slice(0, 4).map((client) => check(bounded, client));
@@ -131,13 +152,14 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     expect(inner.started).toEqual([FLOODERS[0], '10.0.0.1', '10.0.0.2', '10.0.0.3']);
   });
 
-  it('a failing newcomer displaces only failing waiters, and only from a client with more', async () => {
+  it('a failing newcomer displaces only failing waiters, and only from a client with more; never a known one', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 1,
       waiting: 3,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
+    await know(inner, bounded, ['g']);
     await fail(inner, bounded, ['f1', 'f2']);
     const holding = check(bounded, 'x');
     const good = check(bounded, 'g');
@@ -153,13 +175,14 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     expect(inner.started).toEqual(['x', 'g', 'f1', 'f2']);
   });
 
-  it('no starvation: a client in good standing that keeps logging in is served at every freed slot', async () => {
+  it('no starvation: a known client that keeps logging in is served at every freed slot', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 2,
       waiting: 8,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
+    await know(inner, bounded, ['10.0.0.1']);
     await fail(inner, bounded, FLOODERS.slice(0, 8));
     const flood = FLOODERS.slice(0, 8).map((client) => check(bounded, client));
     await settle();
@@ -183,7 +206,7 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
       inFlight: 3,
       waiting: 8,
       perClientInFlight: 1,
-      failures: FAILING_AFTER_ONE,
+      standing: FAILING_AFTER_ONE,
     });
     await fail(inner, bounded, ['f1', 'f2', 'f3']);
     const calls = ['f1', 'f2', 'f3'].map((client) => check(bounded, client));
@@ -195,65 +218,100 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     expect(inner.started).toEqual(['f1', 'f2', 'f3']);
   });
 
-  it('counts wrong passwords and unknown usernames as failures, not right passwords or sign-ups', async () => {
+  it('sixteen strangers (addresses never seen) leave the last slot to a known client', async () => {
+    const inner = new GatedHasher();
+    const bounded = new BoundedPasswordHasher(inner, {
+      inFlight: 2,
+      waiting: 4,
+      standing: FAILING_AFTER_ONE,
+    });
+    await know(inner, bounded, ['10.0.0.1']);
+    const flood = FLOODERS.map((client) => check(bounded, client));
+    await settle();
+    expect(bounded.load).toMatchObject({ running: 1, waiting: 4 });
+    // A known newcomer with the line full displaces a stranger; it is never the one refused.
+    const legit = [check(bounded, '10.0.0.1', 'right'), check(bounded, '10.0.0.1', 'right')];
+    await settle();
+    expect(inner.started).toEqual([FLOODERS[0], '10.0.0.1']);
+    await drain(inner, bounded);
+    expect(await Promise.all(legit)).toEqual(['right', 'right']);
+    expect((await Promise.all(flood)).filter((o) => o instanceof HashCapacityError)).toHaveLength(12);
+  });
+
+  it('counts right passwords as known, wrong passwords and unknown usernames as failures, not sign-ups', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
       inFlight: 1,
       waiting: 0,
-      failures: { threshold: 2, windowMs: 60_000, maxClients: 100 },
+      standing: { ...FAILING_AFTER_ONE, failureThreshold: 2 },
     });
     const run = async (work: Promise<unknown>): Promise<void> => {
       await settle();
       inner.openOldest();
       await work;
     };
-    await run(bounded.verify('stored', 'right', 'a'));
     await run(bounded.hash('x', 'a'));
+    expect(bounded.standingOf('a')).toBe('stranger');
     await run(bounded.verify('stored', 'right', 'a'));
-    expect(bounded.isFailing('a')).toBe(false);
+    expect(bounded.standingOf('a')).toBe('known');
     await run(bounded.verify('stored', 'wrong', 'a'));
-    expect(bounded.isFailing('a')).toBe(false);
+    expect(bounded.standingOf('a')).toBe('known');
     await run(bounded.burnOneVerification('x', 'a'));
-    expect(bounded.isFailing('a')).toBe(true);
+    expect(bounded.standingOf('a')).toBe('failing');
   });
 
-  it('refuses a capacity with no slot for failing clients', () => {
+  it('refuses a capacity with no slot for strangers', () => {
     expect(
-      () => new BoundedPasswordHasher(new GatedHasher(), { inFlight: 2, waiting: 0, failingInFlight: 0 }),
+      () => new BoundedPasswordHasher(new GatedHasher(), { inFlight: 2, waiting: 0, strangerInFlight: 0 }),
     ).toThrow(RangeError);
   });
 });
 
-describe('RecentFailures', () => {
-  it('a client is failing from the threshold within the window, and in good standing again after it', () => {
+describe('ClientStanding', () => {
+  it('failing from the threshold within the failure window; known within its own window', () => {
     let now = 1_000_000;
-    const failures = new RecentFailures({ threshold: 3, windowMs: 60_000, maxClients: 10, now: () => now });
-    failures.recordFailure('a');
-    failures.recordFailure('a');
-    expect(failures.isFailing('a')).toBe(false);
-    failures.recordFailure('a');
-    expect(failures.isFailing('a')).toBe(true);
-    expect(failures.isFailing('b')).toBe(false);
+    const standing = new ClientStanding({
+      failureThreshold: 3,
+      failureWindowMs: 60_000,
+      knownWindowMs: 3_600_000,
+      maxClients: 10,
+      now: () => now,
+    });
+    standing.recordSuccess('a');
+    expect(standing.of('a')).toBe('known');
+    standing.recordFailure('a');
+    standing.recordFailure('a');
+    expect(standing.of('a')).toBe('known');
+    standing.recordFailure('a');
+    expect(standing.of('a')).toBe('failing');
+    expect(standing.of('b')).toBe('stranger');
     now += 60_000;
-    expect(failures.isFailing('a')).toBe(false);
-    expect(failures.size).toBe(0);
+    expect(standing.of('a')).toBe('known');
+    now += 3_600_000;
+    expect(standing.of('a')).toBe('stranger');
   });
 
   it('remembers at most maxClients, forgetting the oldest first', () => {
-    const failures = new RecentFailures({ threshold: 1, windowMs: 60_000, maxClients: 3 });
-    for (const client of ['a', 'b', 'c', 'd']) failures.recordFailure(client);
-    expect(failures.size).toBe(3);
-    expect(['a', 'b', 'c', 'd'].map((client) => failures.isFailing(client))).toEqual([
-      false,
-      true,
-      true,
-      true,
+    const standing = new ClientStanding({
+      failureThreshold: 1,
+      failureWindowMs: 60_000,
+      knownWindowMs: 60_000,
+      maxClients: 3,
+    });
+    for (const client of ['a', 'b', 'c', 'd']) standing.recordFailure(client);
+    expect(['a', 'b', 'c', 'd'].map((client) => standing.of(client))).toEqual([
+      'stranger',
+      'failing',
+      'failing',
+      'failing',
     ]);
   });
 
   it('refuses a threshold, window or bound below one', () => {
-    expect(() => new RecentFailures({ threshold: 0, windowMs: 1, maxClients: 1 })).toThrow(RangeError);
-    expect(() => new RecentFailures({ threshold: 1, windowMs: 0, maxClients: 1 })).toThrow(RangeError);
-    expect(() => new RecentFailures({ threshold: 1, windowMs: 1, maxClients: 0 })).toThrow(RangeError);
+    const ok = { failureThreshold: 1, failureWindowMs: 1, knownWindowMs: 1, maxClients: 1 };
+    expect(() => new ClientStanding({ ...ok, failureThreshold: 0 })).toThrow(RangeError);
+    expect(() => new ClientStanding({ ...ok, failureWindowMs: 0 })).toThrow(RangeError);
+    expect(() => new ClientStanding({ ...ok, knownWindowMs: 0 })).toThrow(RangeError);
+    expect(() => new ClientStanding({ ...ok, maxClients: 0 })).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { HashCapacityError } from '../errors/limit-errors.js';
+import { ClientStanding, DEFAULT_STANDING, type Standing, type StandingOptions } from './client-standing.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { DEFAULT_RECENT_FAILURES, RecentFailures, type RecentFailuresOptions } from './recent-failures.js';
 
 export interface HashCapacity {
   /** Hashes computed at once. */
@@ -14,13 +14,13 @@ export interface HashCapacity {
    */
   readonly perClientInFlight?: number;
   /**
-   * Hashes that clients with recent failures may compute at once, all of them together.
-   * Default: every slot but one (at least one), so a flood of wrong guesses, from any number of
-   * addresses, always leaves a slot to clients whose passwords are right.
+   * Hashes that clients not known here (strangers and failing clients) may compute at once, all
+   * of them together. Default: every slot but one (at least one), so a flood from any number of
+   * addresses always leaves a slot to clients that logged in lately.
    */
-  readonly failingInFlight?: number;
-  /** What counts as a client with recent failures. */
-  readonly failures?: RecentFailuresOptions;
+  readonly strangerInFlight?: number;
+  /** What makes a client known or failing. */
+  readonly standing?: StandingOptions;
 }
 
 /**
@@ -35,7 +35,7 @@ export const DEFAULT_HASH_CAPACITY: HashCapacity = {
   inFlight: HASH_SLOTS,
   waiting: 2 * HASH_SLOTS,
   perClientInFlight: Math.max(1, HASH_SLOTS - 1),
-  failingInFlight: Math.max(1, HASH_SLOTS - 1),
+  strangerInFlight: Math.max(1, HASH_SLOTS - 1),
 };
 
 /** The client of hash work that names none (an internal caller): they all share one share. */
@@ -50,6 +50,9 @@ interface Waiter {
 /** Waiters per client, oldest first, in round-robin order (a Map keeps insertion order). */
 type Lanes = Map<string, Waiter[]>;
 
+/** The order in which the wait line serves the classes of client. */
+const SERVICE_ORDER: readonly Standing[] = ['known', 'stranger', 'failing'];
+
 /**
  * A cap on password hashes in flight in this process, in front of any hasher, shared between
  * client addresses so that a flood of wrong guesses cannot make a right one wait. Past the cap
@@ -58,37 +61,40 @@ type Lanes = Map<string, Waiter[]>;
  * (A counting semaphore, not a rate: rate-limiter-flexible's points expire with time, while a
  * slot must be freed when its hash ends.)
  *
- * Two classes of client. A client is *failing* when its recent password checks here failed
- * (`RecentFailures`: a wrong password or an unknown username, 3 in a minute by default); every
- * other client is *in good standing*. A stranger cannot make someone else's address failing,
- * and a failing client is slowed, never locked out.
- * - Failing clients together compute at most `failingInFlight` hashes at once (every slot but
- *   one): the last slot is kept for clients in good standing, however many addresses flood.
- *   That is also the flood's budget of hashes per second: `failingInFlight` per hash time.
- * - The wait line serves clients in good standing first, then failing ones; within each class,
- *   round-robin by client, not first-come: a client's next hash waits until every other waiting
- *   client of its class has had its turn.
+ * Three classes of client (`ClientStanding`, from the outcomes of its checks here): *known*
+ * (logged in successfully within a day and not failing), *failing* (3 failed checks in a minute:
+ * wrong passwords or unknown usernames) and *strangers* (the rest). A stranger cannot make another
+ * address failing, nor become known without a right password; a failing client is slowed, never
+ * locked out.
+ * - Strangers and failing clients together compute at most `strangerInFlight` hashes at once
+ *   (every slot but one): the last slot is kept for known clients, however many addresses
+ *   flood. That is also the flood's budget of hashes per second: `strangerInFlight` per hash time.
+ * - The wait line serves known clients first, then strangers, then failing ones; within each
+ *   class, round-robin by client, not first-come: a client's next hash waits until every other
+ *   waiting client of its class has had its turn.
  * - One client computes at most `perClientInFlight` hashes at once, so one address never holds
  *   every slot.
- * - When the wait line is full, a newcomer in good standing takes the place of the newest
- *   waiter of the failing client with the most waiters (which gets the 503). Otherwise a
- *   newcomer takes the place of the newest waiter of its own class's client with the most
- *   waiters, if that still leaves the newcomer fewer waiters than that client had.
+ * - When the wait line is full, a newcomer takes the place of the newest waiter of the client with
+ *   the most waiters in the lowest class below its own (which gets the 503). Failing that, of its
+ *   own class, if that still leaves the newcomer fewer waiters than that client had.
  * Per operation the work is O(1) in the number of clients (scans are bounded by the wait line,
  * at most 8); the per-client state holds only clients with hashes running or waiting, plus the
  * bounded failure records.
  */
 export class BoundedPasswordHasher implements PasswordHasher {
   private readonly perClientInFlight: number;
-  private readonly failingInFlight: number;
-  private readonly failures: RecentFailures;
+  private readonly strangerInFlight: number;
+  private readonly standing: ClientStanding;
   private running = 0;
-  private runningFailing = 0;
+  private runningStrangers = 0;
   private waiting = 0;
   /** Hashes running per client; a client leaves the map at 0. */
   private readonly runningBy = new Map<string, number>();
-  private readonly goodLanes: Lanes = new Map();
-  private readonly failingLanes: Lanes = new Map();
+  private readonly lanes: Record<Standing, Lanes> = {
+    known: new Map(),
+    stranger: new Map(),
+    failing: new Map(),
+  };
 
   constructor(
     private readonly inner: PasswordHasher,
@@ -96,33 +102,33 @@ export class BoundedPasswordHasher implements PasswordHasher {
   ) {
     const everySlotButOne = Math.max(1, capacity.inFlight - 1);
     this.perClientInFlight = capacity.perClientInFlight ?? everySlotButOne;
-    this.failingInFlight = capacity.failingInFlight ?? everySlotButOne;
+    this.strangerInFlight = capacity.strangerInFlight ?? everySlotButOne;
     if (
       !Number.isInteger(capacity.inFlight) ||
       capacity.inFlight < 1 ||
       capacity.waiting < 0 ||
       !Number.isInteger(this.perClientInFlight) ||
       this.perClientInFlight < 1 ||
-      !Number.isInteger(this.failingInFlight) ||
-      this.failingInFlight < 1
+      !Number.isInteger(this.strangerInFlight) ||
+      this.strangerInFlight < 1
     ) {
       throw new RangeError(
-        'hash capacity: at least one hash in flight, one per client, one for failing clients, and no negative wait line',
+        'hash capacity: at least one hash in flight, one per client, one for strangers, and no negative wait line',
       );
     }
-    this.failures = new RecentFailures(capacity.failures ?? DEFAULT_RECENT_FAILURES);
+    this.standing = new ClientStanding(capacity.standing ?? DEFAULT_STANDING);
   }
 
   /** Hashes running now and waiting for a slot, and clients holding either (for tests and diagnostics). */
   get load(): { readonly running: number; readonly waiting: number; readonly clients: number } {
-    const clients = new Set([...this.runningBy.keys(), ...this.goodLanes.keys(), ...this.failingLanes.keys()])
-      .size;
+    const waiting = SERVICE_ORDER.flatMap((standing) => [...this.lanes[standing].keys()]);
+    const clients = new Set([...this.runningBy.keys(), ...waiting]).size;
     return { running: this.running, waiting: this.waiting, clients };
   }
 
-  /** True when the client's recent password checks failed often enough to put it behind the others. */
-  isFailing(client: string): boolean {
-    return this.failures.isFailing(client);
+  /** Where the client stands, from its recent password checks here. */
+  standingOf(client: string): Standing {
+    return this.standing.of(client);
   }
 
   hash(password: string, client?: string): Promise<string> {
@@ -131,7 +137,8 @@ export class BoundedPasswordHasher implements PasswordHasher {
 
   async verify(passwordHash: string, password: string, client?: string): Promise<boolean> {
     const valid = await this.withSlot(client, () => this.inner.verify(passwordHash, password, client));
-    if (!valid) this.failures.recordFailure(client ?? UNNAMED_CLIENT);
+    if (valid) this.standing.recordSuccess(client ?? UNNAMED_CLIENT);
+    else this.standing.recordFailure(client ?? UNNAMED_CLIENT);
     return valid;
   }
 
@@ -143,31 +150,31 @@ export class BoundedPasswordHasher implements PasswordHasher {
     await this.withSlot(client, () => this.inner.burnOneVerification(password, client));
     // An unknown username is a failed login like a wrong password, so an enumeration or spray
     // from ever-new usernames counts against its address too.
-    this.failures.recordFailure(client ?? UNNAMED_CLIENT);
+    this.standing.recordFailure(client ?? UNNAMED_CLIENT);
   }
 
   private async withSlot<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
     const key = client ?? UNNAMED_CLIENT;
     // The class is fixed for the whole hash, so the slot is returned to the count it came from.
-    const failing = this.failures.isFailing(key);
-    await this.acquire(key, failing);
+    const standing = this.standing.of(key);
+    await this.acquire(key, standing);
     try {
       return await work();
     } finally {
-      this.release(key, failing);
+      this.release(key, standing);
     }
   }
 
-  private acquire(client: string, failing: boolean): Promise<void> {
-    if (this.mayStart(client, failing)) {
-      this.start(client, failing);
+  private acquire(client: string, standing: Standing): Promise<void> {
+    if (this.mayStart(client, standing)) {
+      this.start(client, standing);
       return Promise.resolve();
     }
-    if (this.waiting >= this.capacity.waiting && !this.makeRoomFor(client, failing)) {
+    if (this.waiting >= this.capacity.waiting && !this.makeRoomFor(client, standing)) {
       return Promise.reject(new HashCapacityError(1));
     }
     return new Promise((grant, refuse) => {
-      const lanes = failing ? this.failingLanes : this.goodLanes;
+      const lanes = this.lanes[standing];
       const lane = lanes.get(client);
       const waiter: Waiter = { client, grant: () => grant(), refuse };
       if (lane === undefined) lanes.set(client, [waiter]);
@@ -176,49 +183,53 @@ export class BoundedPasswordHasher implements PasswordHasher {
     });
   }
 
-  private release(client: string, failing: boolean): void {
+  private release(client: string, standing: Standing): void {
     const left = (this.runningBy.get(client) ?? 1) - 1;
     if (left === 0) this.runningBy.delete(client);
     else this.runningBy.set(client, left);
     this.running -= 1;
-    if (failing) this.runningFailing -= 1;
-    // The freed slot goes to the first client in turn, good standing first, that may start; a
+    if (standing !== 'known') this.runningStrangers -= 1;
+    // The freed slot goes to the first client in turn, best class first, that may start; a
     // client that gets it moves to the back of its line. (Clients at their cap keep their turn.)
-    if (!this.grantNext(this.goodLanes, false)) this.grantNext(this.failingLanes, true);
+    for (const next of SERVICE_ORDER) if (this.grantNext(next)) return;
   }
 
-  private grantNext(lanes: Lanes, failing: boolean): boolean {
+  private grantNext(standing: Standing): boolean {
+    const lanes = this.lanes[standing];
     for (const [waitingClient, lane] of lanes) {
-      if (!this.mayStart(waitingClient, failing)) continue;
+      if (!this.mayStart(waitingClient, standing)) continue;
       const next = lane.shift() as Waiter;
       lanes.delete(waitingClient);
       if (lane.length > 0) lanes.set(waitingClient, lane);
       this.waiting -= 1;
-      this.start(waitingClient, failing);
+      this.start(waitingClient, standing);
       next.grant();
       return true;
     }
     return false;
   }
 
-  private mayStart(client: string, failing: boolean): boolean {
+  private mayStart(client: string, standing: Standing): boolean {
     return (
       this.running < this.capacity.inFlight &&
       (this.runningBy.get(client) ?? 0) < this.perClientInFlight &&
-      (!failing || this.runningFailing < this.failingInFlight)
+      (standing === 'known' || this.runningStrangers < this.strangerInFlight)
     );
   }
 
-  private start(client: string, failing: boolean): void {
+  private start(client: string, standing: Standing): void {
     this.running += 1;
-    if (failing) this.runningFailing += 1;
+    if (standing !== 'known') this.runningStrangers += 1;
     this.runningBy.set(client, (this.runningBy.get(client) ?? 0) + 1);
   }
 
   /** With the wait line full: refuses one waiter to make room for the newcomer; true when it did. */
-  private makeRoomFor(client: string, failing: boolean): boolean {
-    if (!failing && this.evictNewestOfLongest(this.failingLanes, 0)) return true;
-    const lanes = failing ? this.failingLanes : this.goodLanes;
+  private makeRoomFor(client: string, standing: Standing): boolean {
+    const rank = SERVICE_ORDER.indexOf(standing);
+    for (const lower of [...SERVICE_ORDER.slice(rank + 1)].reverse()) {
+      if (this.evictNewestOfLongest(this.lanes[lower], 0)) return true;
+    }
+    const lanes = this.lanes[standing];
     // The newcomer's client would have one more waiter than now: evict only a client with more.
     return this.evictNewestOfLongest(lanes, (lanes.get(client)?.length ?? 0) + 1);
   }
