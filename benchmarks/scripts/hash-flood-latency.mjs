@@ -54,7 +54,8 @@ async function startApp(port) {
   const env = { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'silent' };
   if (LIMIT !== undefined) env.LOGIN_RATE_LIMIT = LIMIT;
   const child = spawn(process.execPath, [join(ROOT, 'apps/api/dist/main.js')], { env, stdio: 'inherit' });
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 1200; i += 1) {
+    // Up to 2 minutes: a loaded shared machine starts the app slowly.
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
       () => false,
