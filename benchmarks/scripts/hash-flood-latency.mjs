@@ -134,8 +134,13 @@ const cases = [
   ['(b) 16 clients from 127.0.9.1-16', Array.from({ length: 16 }, (_, i) => `127.0.9.${i + 1}`)],
 ];
 // The machine's load beside each case: on a shared machine the ratio means little without it.
-const machineLoad = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-console.log(`LOGIN_RATE_LIMIT ${LIMIT ?? 'default (10/60)'}, ${SAMPLES} sequential logins each, load ${machineLoad()}`);
+const machineLoad = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+console.log(
+  `LOGIN_RATE_LIMIT ${LIMIT ?? 'default (10/60)'}, ${SAMPLES} sequential logins each, load ${machineLoad()}`,
+);
 for (const [name, addresses] of cases) {
   const port = await freePort();
   const app = await startApp(port);
