@@ -1,6 +1,8 @@
 export { HashCapacityError, TooManyRegistrationsError } from './errors/limit-errors.js';
 export type { HashCapacity } from './passwords/bounded-password-hasher.js';
 export { BoundedPasswordHasher, DEFAULT_HASH_CAPACITY } from './passwords/bounded-password-hasher.js';
+export type { Standing, StandingOptions } from './passwords/client-standing.js';
+export { ClientStanding, DEFAULT_STANDING } from './passwords/client-standing.js';
 export type { Argon2Parameters, PasswordHasher } from './passwords/password-hasher.js';
 export { Argon2PasswordHasher, OWASP_ARGON2ID } from './passwords/password-hasher.js';
 export type {

@@ -81,7 +81,8 @@ describe('BoundedPasswordHasher fairness per client', () => {
 
   it('by default one client may hold every slot but one', async () => {
     const inner = new GatedHasher();
-    const bounded = new BoundedPasswordHasher(inner, { inFlight: 4, waiting: 2 });
+    // Every slot open to strangers: this is about one client's share, not the known clients' slot.
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 4, waiting: 2, strangerInFlight: 4 });
     const flood = Array.from({ length: 6 }, () => call(bounded, 'a'));
     await settle();
     expect(bounded.load).toEqual({ running: 3, waiting: 2, clients: 1 });
@@ -142,7 +143,12 @@ describe('UserAccounts passes the client address to the hasher', () => {
     const users = await openUserRepository({ dataDir: ':memory:' });
     try {
       const inner = new GatedHasher();
-      const bounded = new BoundedPasswordHasher(inner, { inFlight: 3, waiting: 4, perClientInFlight: 1 });
+      const bounded = new BoundedPasswordHasher(inner, {
+        inFlight: 3,
+        waiting: 4,
+        perClientInFlight: 1,
+        strangerInFlight: 3,
+      });
       const accounts = new UserAccounts(
         users,
         bounded,

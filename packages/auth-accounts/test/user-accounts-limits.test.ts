@@ -222,7 +222,8 @@ describe('BoundedPasswordHasher', () => {
 
   it('runs at most inFlight hashes, lets `waiting` wait, and refuses the rest at once with 503', async () => {
     const inner = new GatedHasher();
-    const bounded = new BoundedPasswordHasher(inner, { inFlight: 2, waiting: 3 });
+    // Every slot open to strangers (all eight are): the known clients' slot is hash-priority's.
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 2, waiting: 3, strangerInFlight: 2 });
     // Eight clients, one hash each: the per-client share is not what this test is about.
     const calls = Array.from({ length: 8 }, (_, i) =>
       (i % 2 === 0 ? bounded.hash('x', `10.0.0.${i}`) : bounded.verify('h', 'x', `10.0.0.${i}`)).then(

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { HashCapacityError } from '../errors/limit-errors.js';
+import { ClientStanding, DEFAULT_STANDING, type Standing, type StandingOptions } from './client-standing.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface HashCapacity {
@@ -12,19 +13,29 @@ export interface HashCapacity {
    * Default: every slot but one (at least one), so one address never holds every slot.
    */
   readonly perClientInFlight?: number;
+  /**
+   * Hashes that clients not known here (strangers and failing clients) may compute at once, all
+   * of them together. Default: every slot but one (at least one), so a flood from any number of
+   * addresses always leaves a slot to clients that logged in lately.
+   */
+  readonly strangerInFlight?: number;
+  /** What makes a client known or failing. */
+  readonly standing?: StandingOptions;
 }
 
 /**
  * One hash per core, at most 4 (@node-rs/argon2 runs on libuv's thread pool, 4 threads by
- * default: more in flight would only queue inside libuv, unbounded and invisible), and twice
- * that many waiting: a login never waits behind more than ~3 hash times (~100 ms at the OWASP
- * parameters), and past that gets a fast 503 + Retry-After instead.
+ * default: more in flight would only queue inside libuv, unbounded and invisible), so a hash
+ * never waits for a CPU behind another hash; and twice that many waiting: a login never waits
+ * behind more than ~3 hash times (~100 ms at the OWASP parameters), and past that gets a fast
+ * 503 + Retry-After instead.
  */
 const HASH_SLOTS = Math.min(4, availableParallelism());
 export const DEFAULT_HASH_CAPACITY: HashCapacity = {
   inFlight: HASH_SLOTS,
   waiting: 2 * HASH_SLOTS,
   perClientInFlight: Math.max(1, HASH_SLOTS - 1),
+  strangerInFlight: Math.max(1, HASH_SLOTS - 1),
 };
 
 /** The client of hash work that names none (an internal caller): they all share one share. */
@@ -36,145 +47,206 @@ interface Waiter {
   readonly refuse: (error: HashCapacityError) => void;
 }
 
+/** Waiters per client, oldest first, in round-robin order (a Map keeps insertion order). */
+type Lanes = Map<string, Waiter[]>;
+
+/** The order in which the wait line serves the classes of client. */
+const SERVICE_ORDER: readonly Standing[] = ['known', 'stranger', 'failing'];
+
 /**
- * A cap on password hashes in flight in this process, in front of any hasher, shared fairly
- * between client addresses. Past the cap and a short wait line, a hash is refused at once with
- * `HashCapacityError` (503 + Retry-After): a flood of unauthenticated requests cannot build a
- * queue that every honest login waits behind. (A counting semaphore, not a rate:
- * rate-limiter-flexible's points expire with time, while a slot must be freed when its hash ends.)
+ * A cap on password hashes in flight in this process, in front of any hasher, shared between
+ * client addresses so that a flood of wrong guesses cannot make a right one wait. Past the cap
+ * and a short wait line, a hash is refused at once with `HashCapacityError` (503 + Retry-After):
+ * a flood of unauthenticated requests cannot build a queue that every honest login waits behind.
+ * (A counting semaphore, not a rate: rate-limiter-flexible's points expire with time, while a
+ * slot must be freed when its hash ends.)
  *
- * Fairness per client (the address `UserAccounts` passes):
- * - one client computes at most `perClientInFlight` hashes at once (by default every slot but
- *   one), so a flood from one address always leaves a slot to the others;
- * - the wait line serves clients round-robin, not first-come: a client's next hash waits until
- *   every other waiting client has had its turn;
- * - when the wait line is full, a newcomer takes the place of the newest waiter of the client
- *   with the most waiters (which gets the 503) if that still leaves the newcomer fewer waiters
- *   than that client had, so one address cannot fill the line against the others.
+ * Three classes of client (`ClientStanding`, from the outcomes of its checks here): *known*
+ * (logged in successfully within a day and not failing), *failing* (3 failed checks in a minute:
+ * wrong passwords or unknown usernames) and *strangers* (the rest). A stranger cannot make another
+ * address failing, nor become known without a right password; a failing client is slowed, never
+ * locked out.
+ * - Strangers and failing clients together compute at most `strangerInFlight` hashes at once
+ *   (every slot but one): the last slot is kept for known clients, however many addresses
+ *   flood. That is also the flood's budget of hashes per second: `strangerInFlight` per hash time.
+ * - The wait line serves known clients first, then strangers, then failing ones; within each
+ *   class, round-robin by client, not first-come: a client's next hash waits until every other
+ *   waiting client of its class has had its turn.
+ * - One client computes at most `perClientInFlight` hashes at once, so one address never holds
+ *   every slot.
+ * - When the wait line is full, a newcomer takes the place of the newest waiter of the client with
+ *   the most waiters in the lowest class below its own (which gets the 503). Failing that, of its
+ *   own class, if that still leaves the newcomer fewer waiters than that client had.
  * Per operation the work is O(1) in the number of clients (scans are bounded by the wait line,
- * at most 8); the per-client state holds only clients with hashes running or waiting.
+ * at most 8); the per-client state holds only clients with hashes running or waiting, plus the
+ * bounded failure records.
  */
 export class BoundedPasswordHasher implements PasswordHasher {
   private readonly perClientInFlight: number;
+  private readonly strangerInFlight: number;
+  private readonly standing: ClientStanding;
   private running = 0;
+  private runningStrangers = 0;
   private waiting = 0;
   /** Hashes running per client; a client leaves the map at 0. */
   private readonly runningBy = new Map<string, number>();
-  /** Waiters per client, oldest first, in round-robin order (Map keeps insertion order). */
-  private readonly lanes = new Map<string, Waiter[]>();
+  private readonly lanes: Record<Standing, Lanes> = {
+    known: new Map(),
+    stranger: new Map(),
+    failing: new Map(),
+  };
 
   constructor(
     private readonly inner: PasswordHasher,
     private readonly capacity: HashCapacity = DEFAULT_HASH_CAPACITY,
   ) {
-    this.perClientInFlight = capacity.perClientInFlight ?? Math.max(1, capacity.inFlight - 1);
+    const everySlotButOne = Math.max(1, capacity.inFlight - 1);
+    this.perClientInFlight = capacity.perClientInFlight ?? everySlotButOne;
+    this.strangerInFlight = capacity.strangerInFlight ?? everySlotButOne;
     if (
       !Number.isInteger(capacity.inFlight) ||
       capacity.inFlight < 1 ||
       capacity.waiting < 0 ||
       !Number.isInteger(this.perClientInFlight) ||
-      this.perClientInFlight < 1
+      this.perClientInFlight < 1 ||
+      !Number.isInteger(this.strangerInFlight) ||
+      this.strangerInFlight < 1
     ) {
       throw new RangeError(
-        'hash capacity: at least one hash in flight, one per client, and no negative wait line',
+        'hash capacity: at least one hash in flight, one per client, one for strangers, and no negative wait line',
       );
     }
+    this.standing = new ClientStanding(capacity.standing ?? DEFAULT_STANDING);
   }
 
   /** Hashes running now and waiting for a slot, and clients holding either (for tests and diagnostics). */
   get load(): { readonly running: number; readonly waiting: number; readonly clients: number } {
-    const clients = new Set([...this.runningBy.keys(), ...this.lanes.keys()]).size;
+    const waiting = SERVICE_ORDER.flatMap((standing) => [...this.lanes[standing].keys()]);
+    const clients = new Set([...this.runningBy.keys(), ...waiting]).size;
     return { running: this.running, waiting: this.waiting, clients };
+  }
+
+  /** Where the client stands, from its recent password checks here. */
+  standingOf(client: string): Standing {
+    return this.standing.of(client);
   }
 
   hash(password: string, client?: string): Promise<string> {
     return this.withSlot(client, () => this.inner.hash(password, client));
   }
 
-  verify(passwordHash: string, password: string, client?: string): Promise<boolean> {
-    return this.withSlot(client, () => this.inner.verify(passwordHash, password, client));
+  async verify(passwordHash: string, password: string, client?: string): Promise<boolean> {
+    const valid = await this.withSlot(client, () => this.inner.verify(passwordHash, password, client));
+    if (valid) this.standing.recordSuccess(client ?? UNNAMED_CLIENT);
+    else this.standing.recordFailure(client ?? UNNAMED_CLIENT);
+    return valid;
   }
 
   needsRehash(passwordHash: string): boolean {
     return this.inner.needsRehash(passwordHash);
   }
 
-  burnOneVerification(password: string, client?: string): Promise<void> {
-    return this.withSlot(client, () => this.inner.burnOneVerification(password, client));
+  async burnOneVerification(password: string, client?: string): Promise<void> {
+    await this.withSlot(client, () => this.inner.burnOneVerification(password, client));
+    // An unknown username is a failed login like a wrong password, so an enumeration or spray
+    // from ever-new usernames counts against its address too.
+    this.standing.recordFailure(client ?? UNNAMED_CLIENT);
   }
 
   private async withSlot<T>(client: string | undefined, work: () => Promise<T>): Promise<T> {
     const key = client ?? UNNAMED_CLIENT;
-    await this.acquire(key);
+    // The class is fixed for the whole hash, so the slot is returned to the count it came from.
+    const standing = this.standing.of(key);
+    await this.acquire(key, standing);
     try {
       return await work();
     } finally {
-      this.release(key);
+      this.release(key, standing);
     }
   }
 
-  private acquire(client: string): Promise<void> {
-    if (this.running < this.capacity.inFlight && this.mayRun(client)) {
-      this.start(client);
+  private acquire(client: string, standing: Standing): Promise<void> {
+    if (this.mayStart(client, standing)) {
+      this.start(client, standing);
       return Promise.resolve();
     }
-    if (this.waiting >= this.capacity.waiting && !this.makeRoomFor(client)) {
+    if (this.waiting >= this.capacity.waiting && !this.makeRoomFor(client, standing)) {
       return Promise.reject(new HashCapacityError(1));
     }
     return new Promise((grant, refuse) => {
-      const lane = this.lanes.get(client);
+      const lanes = this.lanes[standing];
+      const lane = lanes.get(client);
       const waiter: Waiter = { client, grant: () => grant(), refuse };
-      if (lane === undefined) this.lanes.set(client, [waiter]);
+      if (lane === undefined) lanes.set(client, [waiter]);
       else lane.push(waiter);
       this.waiting += 1;
     });
   }
 
-  private release(client: string): void {
+  private release(client: string, standing: Standing): void {
     const left = (this.runningBy.get(client) ?? 1) - 1;
     if (left === 0) this.runningBy.delete(client);
     else this.runningBy.set(client, left);
     this.running -= 1;
-    // The freed slot goes to the first client in turn that is under its own cap; a client that
-    // gets it moves to the back of the line. (Clients at their cap keep their turn.)
-    for (const [waitingClient, lane] of this.lanes) {
-      if (!this.mayRun(waitingClient)) continue;
+    if (standing !== 'known') this.runningStrangers -= 1;
+    // The freed slot goes to the first client in turn, best class first, that may start; a
+    // client that gets it moves to the back of its line. (Clients at their cap keep their turn.)
+    for (const next of SERVICE_ORDER) if (this.grantNext(next)) return;
+  }
+
+  private grantNext(standing: Standing): boolean {
+    const lanes = this.lanes[standing];
+    for (const [waitingClient, lane] of lanes) {
+      if (!this.mayStart(waitingClient, standing)) continue;
       const next = lane.shift() as Waiter;
-      this.lanes.delete(waitingClient);
-      if (lane.length > 0) this.lanes.set(waitingClient, lane);
+      lanes.delete(waitingClient);
+      if (lane.length > 0) lanes.set(waitingClient, lane);
       this.waiting -= 1;
-      this.start(waitingClient);
+      this.start(waitingClient, standing);
       next.grant();
-      return;
+      return true;
     }
+    return false;
   }
 
-  private mayRun(client: string): boolean {
-    return (this.runningBy.get(client) ?? 0) < this.perClientInFlight;
+  private mayStart(client: string, standing: Standing): boolean {
+    return (
+      this.running < this.capacity.inFlight &&
+      (this.runningBy.get(client) ?? 0) < this.perClientInFlight &&
+      (standing === 'known' || this.runningStrangers < this.strangerInFlight)
+    );
   }
 
-  private start(client: string): void {
+  private start(client: string, standing: Standing): void {
     this.running += 1;
+    if (standing !== 'known') this.runningStrangers += 1;
     this.runningBy.set(client, (this.runningBy.get(client) ?? 0) + 1);
   }
 
-  /**
-   * With the wait line full: refuses the newest waiter of the client with the most waiters, if
-   * the newcomer's client would still have fewer; true when a place was freed.
-   */
-  private makeRoomFor(client: string): boolean {
+  /** With the wait line full: refuses one waiter to make room for the newcomer; true when it did. */
+  private makeRoomFor(client: string, standing: Standing): boolean {
+    const rank = SERVICE_ORDER.indexOf(standing);
+    for (const lower of [...SERVICE_ORDER.slice(rank + 1)].reverse()) {
+      if (this.evictNewestOfLongest(this.lanes[lower], 0)) return true;
+    }
+    const lanes = this.lanes[standing];
+    // The newcomer's client would have one more waiter than now: evict only a client with more.
+    return this.evictNewestOfLongest(lanes, (lanes.get(client)?.length ?? 0) + 1);
+  }
+
+  /** Refuses the newest waiter of the client with the most waiters, if it has more than `fewerThan`. */
+  private evictNewestOfLongest(lanes: Lanes, fewerThan: number): boolean {
     let longest: Waiter[] | undefined;
     let longestClient = '';
-    for (const [waitingClient, lane] of this.lanes) {
+    for (const [waitingClient, lane] of lanes) {
       if (longest === undefined || lane.length > longest.length) {
         longest = lane;
         longestClient = waitingClient;
       }
     }
-    const mine = this.lanes.get(client)?.length ?? 0;
-    if (longest === undefined || mine + 1 >= longest.length) return false;
+    if (longest === undefined || longest.length <= fewerThan) return false;
     const evicted = longest.pop() as Waiter;
-    if (longest.length === 0) this.lanes.delete(longestClient);
+    if (longest.length === 0) lanes.delete(longestClient);
     this.waiting -= 1;
     evicted.refuse(new HashCapacityError(1));
     return true;
