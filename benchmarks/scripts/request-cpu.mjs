@@ -202,6 +202,8 @@ if (process.env.REQUEST_CPU_PINNED !== '1') {
                 `${build}-${platform}-${level}-${route}-${round}`,
               );
               samples.set(key, [...(samples.get(key) ?? []), value]);
+              // Each sample as it comes, on stderr: a long run under load shows its progress.
+              process.stderr.write(`round ${round}\t${key}\t${value.toFixed(0)}\n`);
             }
           } finally {
             api.child.kill('SIGTERM');
