@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type INestApplication, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +12,7 @@ import { answerClientError, answerClientErrors } from './http/client-errors.js';
 import { limitCredentialHeaders } from './http/header-limits.js';
 import { BODY_LIMIT_BYTES, parseJsonBody } from './http/json-body.js';
 import { mountOpenApi } from './http/openapi.js';
+import { addRequestHook, type Middleware } from './http/request-hooks.js';
 import { requireJsonBodies } from './http/require-json.js';
 import { docsSecurityHeaders, securityHeaders } from './http/security-headers.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
@@ -25,25 +25,24 @@ export const BODY_LIMIT = '16kb';
 /** The app on either HTTP platform (`HTTP_PLATFORM`); what both share is `INestApplication`. */
 export type AuthbenchApp = NestExpressApplication | NestFastifyApplication;
 
-type Middleware = (
-  request: IncomingMessage,
-  response: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
+/** How a platform runs Node-style middleware on every request (or below `prefix`), before routing. */
+type UseMiddleware = (middleware: Middleware, prefix?: string) => void;
 
 /**
- * What is the same on both platforms: Node-style middleware (`app.use`; Nest runs it through
- * @fastify/middie on fastify, before routing, for unmatched routes too), in this order.
+ * What is the same on both platforms: Node-style middleware, before routing, for unmatched
+ * routes too, in this order — through `app.use` on express, as fastify `onRequest` hooks on
+ * fastify (`request-hooks.ts`).
  */
 function applyCommon(
   app: INestApplication & { use(...handlers: unknown[]): unknown },
   config: AppConfig,
+  use: UseMiddleware,
 ): void {
   app.useLogger(app.get(Logger));
   // First, so that every response below (errors and 404s included) carries the headers.
-  app.use(securityHeaders());
-  app.use(limitCredentialHeaders);
-  app.use(requireJsonBodies);
+  use(securityHeaders());
+  use(limitCredentialHeaders);
+  use(requireJsonBodies);
   app.enableShutdownHooks();
   if (config.NODE_ENV === 'production') {
     // CONTRACT §2: the page's helper endpoints do not exist in production (the page copes).
@@ -51,10 +50,10 @@ function applyCommon(
       const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '/';
       next(new NotFoundException(`Cannot ${request.method} ${url.split('?')[0]}`));
     };
-    app.use('/demo', demoNotFound);
+    use(demoNotFound, '/demo');
   }
   if (config.API_DOCS) {
-    app.use('/docs', docsSecurityHeaders);
+    use(docsSecurityHeaders, '/docs');
     mountOpenApi(app);
   }
   applyServerTimeouts(app.getHttpServer());
@@ -74,7 +73,10 @@ async function createExpressApp(
   // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
   // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
-  applyCommon(app, config);
+  applyCommon(app, config, (middleware, prefix) => {
+    if (prefix === undefined) app.use(middleware);
+    else app.use(prefix, middleware);
+  });
   app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
   answerClientErrors(app.getHttpServer());
   return app;
@@ -121,7 +123,7 @@ async function createFastifyApp(
     bodyParser: false,
     bufferLogs: true,
   });
-  applyCommon(app, config);
+  applyCommon(app, config, (middleware, prefix) => addRequestHook(fastify, middleware, prefix));
   return app;
 }
 

@@ -35,6 +35,10 @@ describe('parseJsonObject', () => {
     ['after unescaping', '{"alg":"HS256","\\u0061lg":"none"}', 'alg'],
     ['nested', '{"a":{"x":1,"x":2}}', 'x'],
     ['inside an array', '{"a":[{"k":1,"k":1}]}', 'k'],
+    // The fast check counts names against what JSON.parse kept: a duplicate whose discarded
+    // value held objects of its own must not be hidden by them.
+    ['over a discarded object', '{"a":{"x":1,"y":2},"a":{"z":3}}', 'a'],
+    ['of __proto__', '{"__proto__":1,"__proto__":2}', '__proto__'],
   ])('refuses duplicate member names (%s)', (_case, text, member) => {
     const error = thrownBy(() => parseJsonObject(text));
     expect(error).toBeInstanceOf(DuplicateMemberError);
@@ -47,6 +51,12 @@ describe('parseJsonObject', () => {
       b: { x: 2 },
       c: 'a',
     });
+  });
+
+  it('keeps a lone __proto__ member as an own member, not a prototype', () => {
+    const parsed = parseJsonObject('{"__proto__":{"admin":true},"b":[]}');
+    expect(Object.hasOwn(parsed, '__proto__')).toBe(true);
+    expect((parsed as { admin?: unknown }).admin).toBeUndefined();
   });
 
   it.each(['[1]', '"s"', 'null', '1', '{"a":1', '\uFEFF{}'])('refuses %j with a SyntaxError', (text) => {

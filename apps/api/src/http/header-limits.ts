@@ -4,8 +4,6 @@ import { ProblemError } from '@authbench/auth-core';
 /** CONTRACT §2 Limits: an `Authorization` or `Cookie` header over 8 KiB is refused. */
 export const MAX_CREDENTIAL_HEADER_BYTES = 8 * 1024;
 
-const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie']);
-
 /** RFC 6750 §3.1: the challenge of a refused bearer credential, as the guard sends it. */
 const BEARER_INVALID = 'Bearer realm="authbench", error="invalid_token"';
 
@@ -35,21 +33,24 @@ export class CredentialHeaderTooLargeError extends ProblemError {
  * values as latin1, one character per byte, so `length` is the size on the wire.
  */
 export function oversizedCredentialHeader(rawHeaders: readonly string[]): 'Authorization' | 'Cookie' | null {
-  const totals = new Map<string, number>();
+  // Two running totals and a length test before any lower-casing: this runs on every request,
+  // and almost no header name is 13 or 6 characters long and a credential header.
+  let authorization = 0;
+  let cookie = 0;
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]?.toLowerCase() ?? '';
-    if (!CREDENTIAL_HEADERS.has(name)) continue;
-    const total = (totals.get(name) ?? 0) + (rawHeaders[index + 1]?.length ?? 0);
-    if (total > MAX_CREDENTIAL_HEADER_BYTES) return name === 'cookie' ? 'Cookie' : 'Authorization';
-    totals.set(name, total);
+    const name = rawHeaders[index] ?? '';
+    const bytes = rawHeaders[index + 1]?.length ?? 0;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      authorization += bytes;
+      if (authorization > MAX_CREDENTIAL_HEADER_BYTES) return 'Authorization';
+    } else if (name.length === 6 && name.toLowerCase() === 'cookie') {
+      cookie += bytes;
+      if (cookie > MAX_CREDENTIAL_HEADER_BYTES) return 'Cookie';
+    }
   }
   return null;
 }
 
-/**
- * Checked once, before any route, strategy or session middleware parses a credential: `401`
- * problem+json. Plain Node types, so any HTTP platform can mount it.
- */
 export function limitCredentialHeaders(
   request: IncomingMessage,
   _response: ServerResponse,

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/**
+ * Server CPU per request of the built API (apps/api/dist/main.js), for work on the request
+ * path: wall time and req/s mean little on a shared machine, the server's own utime+stime
+ * (/proc/<pid>/stat) per request much more. The API is pinned to one CPU and autocannon to
+ * another (taskset); routes and platforms are interleaved round by round, and the median of
+ * the rounds is printed. Absolute figures are indicative; compare A/B in the same run.
+ *
+ *   node benchmarks/scripts/request-cpu.mjs [--rounds 3] [--requests 4000]
+ *     [--platforms express,fastify] [--levels silent,info] [--routes strategies,jwt,...]
+ *     [--main apps/api/dist/main.js[,other/main.js]] [--profile DIR]
+ *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR;
+ *   summarise one with profile-top.mjs FILE <requests>.
+ *
+ * Linux only (procfs, taskset). LOG_LEVEL=info writes its logs to /dev/null.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const require = createRequire(resolve(root, 'benchmarks/package.json'));
+const autocannon = require('autocannon');
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '4000' },
+    platforms: { type: 'string', default: 'express,fastify' },
+    levels: { type: 'string', default: 'silent' },
+    routes: { type: 'string', default: 'strategies,session,token,jwt,opaque' },
+    // Several builds, comma-separated (e.g. a copy of the tree before a change): A/B, interleaved.
+    main: { type: 'string', default: 'apps/api/dist/main.js' },
+    profile: { type: 'string' },
+    connections: { type: 'string', default: '8' },
+  },
+});
+const rounds = Number(values.rounds);
+const requests = Number(values.requests);
+const connections = Number(values.connections);
+const platforms = values.platforms.split(',');
+const levels = values.levels.split(',');
+const routes = values.routes.split(',');
+const mains = values.main.split(',');
+const CLK_TCK = 100; // getconf CLK_TCK on Linux
+
+function cpuTicks(pid) {
+  // Fields after the command name (which may hold spaces): utime is 14th, stime 15th overall.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+let nextPort = 41_000 + Math.floor(Math.random() * 1000);
+
+async function startApi(main, platform, level) {
+  const port = nextPort++;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    COOKIE_SECURE: 'false',
+    LOG_LEVEL: level,
+    DATA_DIR: ':memory:',
+    HTTP_PLATFORM: platform,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+  };
+  // --profile: the preload profiles the measured requests only (SIGUSR2 … SIGUSR1).
+  const nodeArgs =
+    values.profile === undefined
+      ? []
+      : ['--require', fileURLToPath(new URL('./request-cpu-profiler.cjs', import.meta.url))];
+  if (values.profile !== undefined) env.REQUEST_CPU_PROFILE_DIR = values.profile;
+  const out = openSync('/dev/null', 'w');
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, resolve(root, main)], {
+    env,
+    stdio: values.profile === undefined ? ['ignore', out, 'inherit'] : ['ignore', out, 'inherit', 'ipc'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const response = await fetch(`${base}/health`);
+      if (response.ok) break;
+    } catch {}
+    if (attempt > 600) throw new Error('API did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, base, pid: child.pid };
+}
+
+async function credentials(base) {
+  const username = `cpu_${randomBytes(4).toString('hex')}`;
+  const password = 'measurement password, not a secret';
+  const post = (path, body) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const registered = await post('/register', { username, password });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status}`);
+  const headers = {};
+  for (const strategy of routes.filter((route) => route !== 'strategies')) {
+    const response = await post(`/${strategy}/login`, { username, password });
+    if (response.status !== 200) throw new Error(`${strategy} login: ${response.status}`);
+    const cookie = response.headers.get('set-cookie');
+    headers[strategy] = cookie
+      ? { cookie: cookie.split(';')[0] }
+      : { authorization: `Bearer ${(await response.json()).token}` };
+  }
+  return headers;
+}
+
+function drive(url, headers, amount) {
+  return new Promise((done, fail) => {
+    autocannon({ url, headers, amount, connections, pipelining: 1 }, (error, result) => {
+      if (error) fail(error);
+      else if (result.non2xx > 0 || result.errors > 0)
+        fail(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
+      else done(result);
+    });
+  });
+}
+
+function reply(child, message, expected) {
+  return new Promise((done) => {
+    const listener = (answer) => {
+      if (answer !== expected) return;
+      child.off('message', listener);
+      done();
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+async function profiled(api, label, run) {
+  if (values.profile === undefined) return run();
+  await reply(api.child, 'start', 'started');
+  const result = await run();
+  await reply(api.child, `stop ${label}`, 'stopped');
+  return result;
+}
+
+async function measure(api, route, headers, label) {
+  const url = route === 'strategies' ? `${api.base}/strategies` : `${api.base}/${route}/protected`;
+  const [before, after] = await profiled(api, label, async () => {
+    const start = cpuTicks(api.pid);
+    await drive(url, headers, requests);
+    return [start, cpuTicks(api.pid)];
+  });
+  return ((after - before) * (1_000_000 / CLK_TCK)) / requests;
+}
+
+function median(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+// autocannon on CPU 1, away from the server on CPU 0.
+if (process.env.REQUEST_CPU_PINNED !== '1') {
+  const child = spawn(
+    'taskset',
+    ['-c', '1', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, REQUEST_CPU_PINNED: '1' },
+    },
+  );
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  const samples = new Map();
+  for (let round = 0; round < rounds; round += 1) {
+    for (const level of levels) {
+      for (const platform of platforms) {
+        for (const [build, main] of mains.entries()) {
+          const api = await startApi(main, platform, level);
+          try {
+            const headers = await credentials(api.base);
+            // Warm-up of every route first: JIT and caches, and start-up's own leftovers.
+            for (const route of routes) {
+              const url =
+                route === 'strategies' ? `${api.base}/strategies` : `${api.base}/${route}/protected`;
+              await drive(url, route === 'strategies' ? {} : headers[route], 2000);
+            }
+            // Rotate the route order each round, so no route always runs first.
+            const order = routes.map((_, index) => routes[(index + round) % routes.length]);
+            for (const route of order) {
+              const key = `${mains.length > 1 ? `build ${build}\t` : ''}${platform}\t${level}\t${route}`;
+              const value = await measure(
+                api,
+                route,
+                route === 'strategies' ? {} : headers[route],
+                `${build}-${platform}-${level}-${route}-${round}`,
+              );
+              samples.set(key, [...(samples.get(key) ?? []), value]);
+              // Each sample as it comes, on stderr: a long run under load shows its progress.
+              process.stderr.write(`round ${round}\t${key}\t${value.toFixed(0)}\n`);
+            }
+          } finally {
+            api.child.kill('SIGTERM');
+            await new Promise((r) => api.child.once('exit', r));
+          }
+        }
+      }
+    }
+  }
+  console.log(`${mains.length > 1 ? 'build\t' : ''}platform\tlevel\troute\tmedian µs/req\trounds`);
+  for (const [key, list] of samples) {
+    console.log(`${key}\t${median(list).toFixed(0)}\t${list.map((v) => v.toFixed(0)).join(' ')}`);
+  }
+}
