@@ -178,7 +178,7 @@ export function sizesFor(quick: boolean): ModeSizes {
         statelessJwtTtlSeconds: 5,
         pythonRepeatSeconds: 0.2,
         pythonRepeats: 100,
-        profileSeconds: 10,
+        profileSeconds: 5,
         profileBudget: 20,
         tradeoffs: {
           rounds: 6,
