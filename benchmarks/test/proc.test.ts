@@ -10,6 +10,7 @@ import {
   parseStatTicks,
   pidListeningOn,
   processTree,
+  settleMachine,
   treeCpuMs,
 } from '../src/lib/proc.js';
 
@@ -95,4 +96,19 @@ describe('/proc readers (Linux)', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  (linux ? it : it.skip)(
+    'stops waiting for a quiet machine at its bound, with a sample',
+    async () => {
+      // A machine with "0 cores" is always busy by the load rule, so the wait must end at maxMs.
+      const waits: string[] = [];
+      const started = Date.now();
+      const sample = await settleMachine(0, 1_500, (reason) => waits.push(reason));
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(waits.length).toBeGreaterThanOrEqual(1);
+      expect(waits[0]).toMatch(/load average/);
+      expect(typeof sample.loadAverage1).toBe('number');
+    },
+    60_000,
+  );
 });

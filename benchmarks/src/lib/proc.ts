@@ -207,3 +207,25 @@ export function busyReason(load: MachineLoad, cores: number): string | null {
     reasons.push(`${(load.stealShare * 100).toFixed(1)}% steal`);
   return reasons.length === 0 ? null : reasons.join('; ');
 }
+
+/**
+ * Waits (up to `maxMs`) until the machine looks quiet by `busyReason`, sampling every few
+ * seconds, and returns the last sample. The 1-minute load average lags: the build that
+ * `npm run bench` runs just before, or any job that ended a minute ago, still shows in it, so a
+ * full run gives it time to decay rather than starting flagged — and it says it is waiting.
+ */
+export async function settleMachine(
+  cores: number,
+  maxMs: number,
+  onWait: (reason: string, waitedMs: number) => void,
+): Promise<MachineLoad> {
+  const started = Date.now();
+  for (;;) {
+    const sample = await sampleMachineLoad(1_000);
+    const reason = busyReason(sample, cores);
+    const waited = Date.now() - started;
+    if (reason === null || waited >= maxMs) return sample;
+    onWait(reason, waited);
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 4_000));
+  }
+}

@@ -67,7 +67,9 @@ function httpDifferences(
 ): { found: Difference[]; compared: number; withIntervals: number; covered: number } {
   const byConfig = new Map<string, BenchCase[]>();
   for (const entry of cases) {
-    if (entry.family !== 'http-throughput' || entry.baselineId === entry.id) continue;
+    // The req/s cases only: each has a `…/cpu` twin with the same rounds, which would repeat every pair.
+    if (entry.family !== 'http-throughput' || entry.unit !== 'req/s' || entry.baselineId === entry.id)
+      continue;
     const config = String(entry.params.config ?? '');
     byConfig.set(config, [...(byConfig.get(config) ?? []), entry]);
   }

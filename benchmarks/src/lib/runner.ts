@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FAMILIES } from '../cases/index.js';
 import { apiConfigs } from './api-configs.js';
@@ -13,7 +13,7 @@ import { createFixtures } from './fixtures.js';
 import { closeHttpAgent } from './http.js';
 import { LoadGenerator } from './loadgen.js';
 import { type CliOptions, outputDirectory, sizesFor, UsageError } from './options.js';
-import { readCpuTimes, sampleMachineLoad } from './proc.js';
+import { readCpuTimes, sampleMachineLoad, settleMachine } from './proc.js';
 import { ProcessRegistry } from './processes.js';
 import { Progress } from './progress.js';
 import { probePython } from './python.js';
@@ -67,7 +67,14 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
 
   const out = outputDirectory(options);
   // How busy the machine is before anything starts (1 s of /proc/stat): a busy run is flagged.
-  const machineStart = await sampleMachineLoad(1_000);
+  // A full run first waits up to 2 minutes for it to settle; a quick one proves the harness only.
+  const machineStart = options.quick
+    ? await sampleMachineLoad(1_000)
+    : await settleMachine(availableParallelism(), 120_000, (reason, waitedMs) =>
+        process.stderr.write(
+          `waiting for the machine to settle (${reason}; ${Math.round(waitedMs / 1000)} s of at most 120)\n`,
+        ),
+      );
   const timesStart = await readCpuTimes();
   const fixtures = createFixtures();
   const registry = new ProcessRegistry(fixtures.runId);
