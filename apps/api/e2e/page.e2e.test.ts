@@ -840,9 +840,9 @@ const STRATEGIES = ['session', 'token', 'jwt'] as const;
     });
 
     it('registers once, with the keyboard', async () => {
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByLabel('Password').press('Enter');
+      await page.getByLabel('Username', { exact: true }).fill(username);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByLabel('Password', { exact: true }).press('Enter');
       await page.locator('#register-status', { hasText: /\S/ }).waitFor();
       expect(await page.locator('#register-status').textContent()).toMatch(/^201 Created/);
     });
