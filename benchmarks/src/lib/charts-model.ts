@@ -1,20 +1,10 @@
-import type { TopLevelSpec } from 'vega-lite';
+import { type ChartSpec, type Row, WIDTH } from './chart-spec.js';
 import type { BenchCase } from './results.js';
 
 /**
  * The charts of the open-loop and scale-model families (vega-lite, rendered by charts.ts):
  * kept apart from charts.ts so that each family's chart changes in its own file.
  */
-type Row = Record<string, string | number | null>;
-
-export interface ChartSpec {
-  readonly file: string;
-  readonly title: string;
-  readonly rows: readonly Row[];
-  readonly spec: (rows: readonly Row[]) => TopLevelSpec;
-}
-
-const WIDTH = 560;
 const PERCENTILES = [
   ['p50Ms', 'p50'],
   ['p99Ms', 'p99'],

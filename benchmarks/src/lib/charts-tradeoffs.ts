@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { type ChartSpec, type Row, SCHEMA, WIDTH } from './chart-spec.js';
 import type { BenchCase } from './results.js';
 
 /**
@@ -6,17 +7,6 @@ import type { BenchCase } from './results.js';
  * each point or bar is a median of interleaved rounds with its 95 % interval drawn as an error
  * bar. charts.ts renders them with its own; a chart whose data the run did not produce is skipped.
  */
-type Row = Record<string, string | number | null>;
-
-export interface TradeoffChart {
-  readonly file: string;
-  readonly title: string;
-  readonly rows: readonly Row[];
-  readonly spec: (rows: readonly Row[]) => TopLevelSpec;
-}
-
-const WIDTH = 560;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** The case's interval (`low`/`high`), or the value itself when it was measured once. */
 function bounds(entry: BenchCase): { low: number; high: number } {
@@ -57,7 +47,7 @@ function barsWithInterval(title: string, axis: string, rows: readonly Row[]): To
   };
 }
 
-export function tradeoffCharts(cases: readonly BenchCase[], suffix: string): TradeoffChart[] {
+export function tradeoffCharts(cases: readonly BenchCase[], suffix: string): ChartSpec[] {
   return [
     {
       file: 'revocation-scale.svg',

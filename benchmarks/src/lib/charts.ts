@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { type ChartSpec, type Row, SCHEMA, WIDTH } from './chart-spec.js';
 import { modelCharts } from './charts-model.js';
 import { tradeoffCharts } from './charts-tradeoffs.js';
 import { addedRttMs, type Figure, figureOf, goalThreshold, relativeTo } from './figures.js';
@@ -20,13 +21,7 @@ export interface ChartFile {
   readonly title: string;
 }
 
-type Cell = string | number | null;
-type Row = Record<string, Cell>;
-
 export type ChartInput = Pick<Results, 'cases' | 'mode'> & Partial<Pick<Results, 'targets'>>;
-
-const WIDTH = 560;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 async function render(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
@@ -351,13 +346,6 @@ function tradeoffRows(cases: readonly BenchCase[]): { rows: Row[]; omitted: read
     })),
     omitted,
   };
-}
-
-interface ChartSpec {
-  readonly file: string;
-  readonly title: string;
-  readonly rows: readonly Row[];
-  readonly spec: (rows: readonly Row[]) => TopLevelSpec;
 }
 
 /** Config on x, routes side by side within it: shared by every layer of http-relative.svg. */
