@@ -189,5 +189,5 @@ describe('UserAccounts passes the client address to the hasher', () => {
     } finally {
       await users.close();
     }
-  }, 60_000);
+  }, 600_000);
 });

@@ -219,7 +219,7 @@ describe('LoginRateLimiter in process', () => {
     } finally {
       await testRedis.close();
     }
-  }, 30_000);
+  }, 600_000);
 });
 
 (hasRedis ? describe : describe.skip)('LoginRateLimiter against a Redis Cluster of three masters', () => {
@@ -238,5 +238,5 @@ describe('LoginRateLimiter in process', () => {
       await redis.close();
       await cluster.stop();
     }
-  }, 60_000);
+  }, 600_000);
 });

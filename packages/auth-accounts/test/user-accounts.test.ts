@@ -24,7 +24,7 @@ describe('UserAccounts', () => {
   // and a fresh rate limiter.
   beforeAll(async () => {
     users = await openUserRepository({ dataDir: ':memory:' });
-  }, 60_000);
+  }, 600_000);
 
   afterAll(async () => {
     await users.close();

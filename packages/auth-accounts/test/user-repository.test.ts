@@ -50,7 +50,7 @@ describe.each(engines)('UserRepository on $name', (engine) => {
 
   beforeAll(async () => {
     users = await engine.open();
-  }, 60_000);
+  }, 600_000);
 
   afterAll(async () => {
     await users.close();
@@ -132,7 +132,7 @@ describe.each(engines)('UserRepository on $name', (engine) => {
 
   beforeAll(async () => {
     server = await startTestPostgres();
-  }, 60_000);
+  }, 600_000);
 
   afterAll(async () => {
     await server.destroy();
@@ -158,5 +158,5 @@ describe.each(engines)('UserRepository on $name', (engine) => {
     await server.start();
     await expect(users.findByUsername('anyone')).resolves.toBeNull();
     await users.close();
-  }, 30_000);
+  }, 600_000);
 });

@@ -222,7 +222,7 @@ describe('SignedTokenVerifier: size limits', () => {
     await expectRefusal(strategy.verify('a'.repeat(8193)), 'malformed_credential');
   });
 
-  it('refuses a compressed-payload bomb fast, without inflating it (BadPayload ERR_PAYLOAD_TOO_LARGE)', async () => {
+  it('refuses a compressed-payload bomb without inflating it (BadPayload ERR_PAYLOAD_TOO_LARGE)', async () => {
     const { strategy, clock } = setup();
     // 5 MB of JSON that deflates to ~5 KB: a validly signed token under the 8 KiB cap.
     const bomb = mint({ sub: ALICE, ver: 0, jti: 'a'.repeat(5_000_000) }, { atMs: clock.ms });
@@ -231,17 +231,15 @@ describe('SignedTokenVerifier: size limits', () => {
 
     const memory = () => process.memoryUsage().heapUsed + process.memoryUsage().external;
     const before = memory();
-    const started = performance.now();
     for (let i = 0; i < 10; i++) {
       const refusal = await expectRefusal(strategy.verify(bomb), 'invalid_claims');
       expect(refusal.cause).toBeInstanceOf(BadPayload);
       expect((refusal.cause as BadPayload).code).toBe('ERR_PAYLOAD_TOO_LARGE');
     }
-    const elapsedMs = performance.now() - started;
-    // Inflating all ten would allocate 50 MB and take far longer; bounded inflation stays at
-    // ~64 KiB (+ one fflate window) each. Loose bounds: no GC is forced.
+    // Inflating all ten would allocate 50 MB; bounded inflation stays at ~64 KiB (+ one fflate
+    // window) each. Memory, not wall time: a busy machine makes this slower, never wrong. Loose
+    // bound: no GC is forced.
     expect(memory() - before).toBeLessThan(16 * 1024 * 1024);
-    expect(elapsedMs).toBeLessThan(1_000);
   });
 });
 
