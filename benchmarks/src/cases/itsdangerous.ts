@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { URLSafeTimedSerializer } from '@authbench/itsdangerous';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import {
   type CpuSampleOptions,
   caseFromRounds,
-  cpuMicrosecondsPerCall,
   type RoundContender,
   runInProcessRounds,
 } from '../lib/in-process-rounds.js';
+import { IpcClient } from '../lib/ipc.js';
+import type { RoundFigures } from '../lib/itsdangerous-child.js';
 import { NodeTimedSerializer } from '../lib/node-itsdangerous.js';
 import { profileInProcess, summarizeProfiles } from '../lib/profile.js';
 import { missingPython, PYTHON_DIR } from '../lib/python.js';
@@ -20,9 +22,9 @@ import { median } from '../lib/stats.js';
  * a node:crypto baseline that implements the same algorithm directly (the baseline) and
  * Python's itsdangerous, timed in the same run by a /usr/bin/python3 timeit subprocess.
  *
- * Every figure is CPU time per call (this process's, or the Python child's `process_time`),
- * measured in ROUNDS interleaved rounds (in-process-rounds.ts): each round runs the three
- * contenders once, order rotated, the Python child started afresh each round. The targets are
+ * Every figure is CPU time per call, measured in ROUNDS interleaved rounds (in-process-rounds.ts):
+ * each round runs the three contenders once, order rotated, each in a process started afresh for
+ * that round (the JavaScript ones in itsdangerous-child.ts, Python in a timeit child). The targets are
  * decided from the interval of the per-round paired ratios (results.ts `evaluateTarget`).
  */
 const SALT = 'authbench.token';
@@ -55,6 +57,31 @@ function runPython(ctx: RunContext, input: unknown): Promise<PythonTimings> {
     );
     child.stdin?.end(JSON.stringify(input));
   });
+}
+
+const JAVASCRIPT_CHILD = fileURLToPath(new URL('../lib/itsdangerous-child.js', import.meta.url));
+
+/**
+ * One round of a JavaScript contender in a fresh process (itsdangerous-child.ts says why), on the
+ * harness's own CPUs like the Python child: all three contenders start cold in their own process.
+ */
+async function runJavaScriptRound(
+  ctx: RunContext,
+  request: Readonly<Record<string, unknown>>,
+): Promise<RoundFigures> {
+  const managed = ctx.registry.spawn({
+    name: `itsdangerous child (${String(request.contender)}, ${String(request.digest)})`,
+    command: process.execPath,
+    args: [JAVASCRIPT_CHILD],
+    cpus: null,
+    ipc: true,
+    env: { PATH: process.env.PATH ?? '' },
+  });
+  try {
+    return await new IpcClient(managed.child, 'itsdangerous child').call<RoundFigures>(request);
+  } finally {
+    await managed.stop();
+  }
 }
 
 function caseId(digest: string, operation: string, contender: string): string {
@@ -123,33 +150,27 @@ export const itsdangerous: Family = {
       const tokenBytes = Buffer.byteLength(token);
       const params = (contender: string, operation: string) => ({ contender, digest, operation, tokenBytes });
 
-      const inProcess = (
-        id: 'node-crypto' | 'port',
-        operations: Record<(typeof OPERATIONS)[number], () => unknown>,
-      ): RoundContender => ({
+      const inFreshProcess = (id: 'node-crypto' | 'port'): RoundContender => ({
         id,
         run: async () => {
-          const figures: Record<string, number> = {};
-          for (const operation of OPERATIONS) {
-            figures[caseId(digest, operation, id)] = cpuMicrosecondsPerCall(
-              operations[operation],
-              sampleOptions,
-            );
-          }
-          return figures;
+          const figures = await runJavaScriptRound(ctx, {
+            contender: id,
+            digest,
+            secret,
+            salt: SALT,
+            payload,
+            token,
+            maxAge: MAX_AGE,
+            sample: sampleOptions,
+          });
+          return {
+            [caseId(digest, 'loads', id)]: figures.loads,
+            [caseId(digest, 'dumps', id)]: figures.dumps,
+          };
         },
       });
       let pythonVersion = { python: '', itsdangerous: '', loadsNumber: 0, dumpsNumber: 0 };
-      const contenders: RoundContender[] = [
-        inProcess('node-crypto', {
-          loads: () => node.loads(token, MAX_AGE),
-          dumps: () => node.dumps(payload),
-        }),
-        inProcess('port', {
-          loads: () => port.loads(token, { maxAge: MAX_AGE }),
-          dumps: () => port.dumps(payload),
-        }),
-      ];
+      const contenders: RoundContender[] = [inFreshProcess('node-crypto'), inFreshProcess('port')];
       if (withPython) {
         contenders.push({
           id: 'python',
