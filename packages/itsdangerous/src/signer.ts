@@ -245,6 +245,18 @@ export class Signer {
     }
   }
 
+  /**
+   * @internal Whether verifying runs only this package's code: no subclass or custom algorithm
+   * is handed the bytes (and could keep them), so callers may pass views of scratch buffers.
+   */
+  _verifiesInternally(): boolean {
+    if (this.verifySignature !== Signer.prototype.verifySignature) return false;
+    for (let i = 0; i < this.secretKeys.length; i++) {
+      if (!(this.#boundAt(i) instanceof BoundHmac)) return false;
+    }
+    return true;
+  }
+
   #boundAt(index: number): BoundAlgorithm {
     let bound = this.#bound[index];
     if (bound === undefined) {

@@ -22,6 +22,18 @@ function systemClock(): number {
   return Date.now() / 1000;
 }
 
+const encoder = /* @__PURE__ */ new TextEncoder();
+/**
+ * Where {@link TimedSerializer.loads} encodes a text token when only this package's code will
+ * see the bytes: encoding into it costs a fifth of allocating a new array (which V8 keeps
+ * off-heap above 64 bytes). All use is synchronous; the flag keeps a nested loads (from a
+ * user's clock or JSON serializer) off it.
+ */
+const TOKEN_SCRATCH = /* @__PURE__ */ new Uint8Array(4096);
+/** Longest text that surely fits TOKEN_SCRATCH as UTF-8 (3 bytes per UTF-16 code unit at most). */
+const TOKEN_SCRATCH_CHARS = TOKEN_SCRATCH.length / 3;
+let tokenScratchBusy = false;
+
 /** The last second Python's `datetime` can hold (9999-12-31T23:59:59Z). */
 const MAX_TIMESTAMP = 253_402_300_799;
 /** The first second Python's `datetime` can hold (0001-01-01T00:00:00Z). */
@@ -285,10 +297,45 @@ export class TimedSerializer extends Serializer<TimestampSigner> {
   override loads(s: BytesLike, options: TimedLoadsOptions & { returnTimestamp: true }): [unknown, Date];
   override loads(s: BytesLike, options?: TimedLoadsOptions): unknown;
   override loads(s: BytesLike, options: TimedLoadsOptions = {}): unknown {
-    const bytes = wantBytes(s, 's');
+    const given = typeof s === 'string' ? null : wantBytes(s, 's');
+    const unsigners = this.iterUnsigners(options.salt);
+    if (
+      given === null &&
+      typeof s === 'string' &&
+      s.length <= TOKEN_SCRATCH_CHARS &&
+      !tokenScratchBusy &&
+      this._loadPayloadIsOwn() &&
+      unsigners.every((u) => u.unsign === TimestampSigner.prototype.unsign && u._verifiesInternally())
+    ) {
+      tokenScratchBusy = true;
+      try {
+        const { written } = encoder.encodeInto(s, TOKEN_SCRATCH);
+        return this.#loadBytes(TOKEN_SCRATCH.subarray(0, written), unsigners, options, true);
+      } finally {
+        tokenScratchBusy = false;
+      }
+    }
+    return this.#loadBytes(given ?? wantBytes(s, 's'), unsigners, options, this._loadPayloadIsOwn());
+  }
+
+  /**
+   * @internal Whether {@link loadPayload} is this package's: it reads the bytes at once and
+   * keeps nothing, so it may be handed a view instead of a copy.
+   */
+  protected _loadPayloadIsOwn(): boolean {
+    return this.loadPayload === Serializer.prototype.loadPayload;
+  }
+
+  /** `loads` on bytes; `ownLoader`: loadPayload may get a view (see {@link _loadPayloadIsOwn}). */
+  #loadBytes(
+    bytes: Uint8Array,
+    unsigners: readonly TimestampSigner[],
+    options: TimedLoadsOptions,
+    ownLoader: boolean,
+  ): unknown {
     const { maxAge, returnTimestamp = false } = options;
     let lastError: BadSignature | undefined;
-    for (const signer of this.iterUnsigners(options.salt)) {
+    for (const signer of unsigners) {
       let value: Uint8Array;
       let dateSigned: Date | number;
       try {
@@ -296,7 +343,7 @@ export class TimedSerializer extends Serializer<TimestampSigner> {
           // Our own unsign: skip its copy of the value and its Date unless one is returned.
           checkMaxAge(maxAge);
           const unsigned = signer._unsignTimed(bytes, maxAge, true);
-          value = unsigned.value;
+          value = ownLoader ? unsigned.value : unsigned.value.slice();
           dateSigned = unsigned.timestamp;
         } else {
           [value, dateSigned] = signer.unsign(bytes, { maxAge, returnTimestamp: true });

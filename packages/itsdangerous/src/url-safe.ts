@@ -149,4 +149,8 @@ export class URLSafeTimedSerializer extends TimedSerializer {
   override loadPayload(payload: Uint8Array): unknown {
     return super.loadPayload(_decodeUrlSafePayload(payload, this.maxPayloadBytes));
   }
+
+  protected override _loadPayloadIsOwn(): boolean {
+    return this.loadPayload === URLSafeTimedSerializer.prototype.loadPayload;
+  }
 }

@@ -68,18 +68,49 @@ describe('URLSafeTimedSerializer.loads', () => {
     expectThrowsCode(() => s.loads(token), BadTimeSignature, 'ERR_TIMESTAMP_MALFORMED');
   });
 
-  it('hands an overriding loadPayload the exact payload bytes', () => {
+  it('hands an overriding loadPayload its own copy of the payload bytes', () => {
     const seen: Uint8Array[] = [];
     class Spy extends URLSafeTimedSerializer {
       override loadPayload(payload: Uint8Array): unknown {
-        seen.push(payload.slice());
+        seen.push(payload); // kept past the call: must not be a view of a reused buffer
         return super.loadPayload(payload);
       }
     }
     const spy = new Spy('secret-key', { salt: 'fast', now });
-    const token = spy.dumps({ x: 'y' });
-    expect(spy.loads(token)).toEqual({ x: 'y' });
-    expect(seen).toEqual([utf8(token.slice(0, token.indexOf('.')))]);
+    const first = spy.dumps({ x: 'y' });
+    const input = utf8(spy.dumps({ z: 1 }));
+    expect(spy.loads(first)).toEqual({ x: 'y' });
+    expect(spy.loads(input)).toEqual({ z: 1 });
+    input.fill(0x41);
+    expect(spy.loads(spy.dumps([0]))).toEqual([0]);
+    expect(seen.map((b) => text(b))).toEqual([
+      first.slice(0, first.indexOf('.')),
+      base64Encode('{"z":1}'),
+      base64Encode('[0]'),
+    ]);
+  });
+
+  it('a loads nested in the clock or the JSON serializer leaves the outer token intact', () => {
+    const inner = new URLSafeTimedSerializer('inner-key', { salt: 'in', now });
+    const innerToken = inner.dumps({ deep: 'x'.repeat(200) }); // longer than the outer token
+    const seen: unknown[] = [];
+    const outer = new URLSafeTimedSerializer('secret-key', {
+      salt: 'fast',
+      // The clock is read after the signature check and before the payload is decoded.
+      now: () => {
+        seen.push(inner.loads(innerToken));
+        return T0;
+      },
+      serializer: {
+        dumps: (v) => JSON.stringify(v),
+        loads: (t) => [JSON.parse(t), inner.loads(innerToken)],
+      },
+    });
+    const token = outer.dumps({ a: 'b' });
+    seen.length = 0;
+    const inside = { deep: 'x'.repeat(200) };
+    expect(outer.loads(token, { maxAge: 1 })).toEqual([{ a: 'b' }, inside]);
+    expect(seen).toEqual([inside]);
   });
 
   it('calls a replaced unsign of the signer', () => {
