@@ -245,6 +245,18 @@ export class Signer {
     }
   }
 
+  /**
+   * @internal Whether verifying runs only this package's code: no subclass or custom algorithm
+   * is handed the bytes (and could keep them), so callers may pass views of scratch buffers.
+   */
+  _verifiesInternally(): boolean {
+    if (this.verifySignature !== Signer.prototype.verifySignature) return false;
+    for (let i = 0; i < this.secretKeys.length; i++) {
+      if (!(this.#boundAt(i) instanceof BoundHmac)) return false;
+    }
+    return true;
+  }
+
   #boundAt(index: number): BoundAlgorithm {
     let bound = this.#bound[index];
     if (bound === undefined) {
@@ -299,16 +311,24 @@ export class Signer {
    */
   unsign(signedValue: BytesLike): Uint8Array {
     const signed = wantBytes(signedValue, 'signedValue');
+    return signed.slice(0, this._verifiedLength(signed));
+  }
+
+  /**
+   * @internal {@link unsign} without the copy: how many leading bytes of `signed` are the
+   * verified value. Subclasses that parse the value further (TimestampSigner) copy only the
+   * part they return, once.
+   */
+  protected _verifiedLength(signed: Uint8Array): number {
     const sep = this.sep;
     const at = lastIndexOfBytes(signed, sep);
     if (at < 0) {
       throw new BadSignature(`No ${pyBytesRepr(sep)} found in value`, { code: 'ERR_SEPARATOR_MISSING' });
     }
-    const value = signed.slice(0, at);
     const sig = signed.subarray(at + sep.length);
-    if (this.verifySignature(value, sig)) return value;
+    if (this.verifySignature(signed.subarray(0, at), sig)) return at;
     throw new BadSignature(`Signature ${pyBytesRepr(sig)} does not match`, {
-      payload: value,
+      payload: signed.slice(0, at),
       code: 'ERR_SIGNATURE_MISMATCH',
     });
   }

@@ -22,10 +22,30 @@ function systemClock(): number {
   return Date.now() / 1000;
 }
 
+const encoder = /* @__PURE__ */ new TextEncoder();
+/**
+ * Where {@link TimedSerializer.loads} encodes a text token when only this package's code will
+ * see the bytes: encoding into it costs a fifth of allocating a new array (which V8 keeps
+ * off-heap above 64 bytes). All use is synchronous; the flag keeps a nested loads (from a
+ * user's clock or JSON serializer) off it.
+ */
+const TOKEN_SCRATCH = /* @__PURE__ */ new Uint8Array(4096);
+/** Longest text that surely fits TOKEN_SCRATCH as UTF-8 (3 bytes per UTF-16 code unit at most). */
+const TOKEN_SCRATCH_CHARS = TOKEN_SCRATCH.length / 3;
+let tokenScratchBusy = false;
+
 /** The last second Python's `datetime` can hold (9999-12-31T23:59:59Z). */
 const MAX_TIMESTAMP = 253_402_300_799;
 /** The first second Python's `datetime` can hold (0001-01-01T00:00:00Z). */
 const MIN_TIMESTAMP = -62_135_596_800;
+
+/** @internal What {@link TimestampSigner._unsignTimed} verified. */
+export interface TimedValue {
+  /** The value: a view into the signed bytes, not a copy. */
+  readonly value: Uint8Array;
+  /** Seconds since the epoch. */
+  readonly timestamp: number;
+}
 
 /** Options of {@link TimestampSigner}. */
 export interface TimestampSignerOptions extends SignerOptions {
@@ -115,10 +135,22 @@ export class TimestampSigner extends Signer {
   override unsign(signedValue: BytesLike, options: TimedUnsignOptions = {}): Uint8Array | [Uint8Array, Date] {
     const { maxAge, returnTimestamp = false } = options;
     checkMaxAge(maxAge);
+    const signed = wantBytes(signedValue, 'signedValue');
+    const unsigned = this._unsignTimed(signed, maxAge, maxAge != null || returnTimestamp);
+    const value = unsigned.value.slice();
+    return returnTimestamp ? [value, new Date(unsigned.timestamp * 1000)] : value;
+  }
+
+  /**
+   * @internal The work of {@link unsign} without its copies: the value as a view into `signed`
+   * and the timestamp as a number. `checkRange` (Python: whenever a datetime is built) rejects
+   * timestamps past year 9999. `maxAge` must already be checked. Errors carry copies.
+   */
+  _unsignTimed(signed: Uint8Array, maxAge: number | null | undefined, checkRange: boolean): TimedValue {
     let result: Uint8Array;
     let sigError: BadSignature | null = null;
     try {
-      result = super.unsign(signedValue);
+      result = signed.subarray(0, this._verifiedLength(signed));
     } catch (error) {
       if (!(error instanceof BadSignature)) throw error;
       sigError = error;
@@ -129,9 +161,12 @@ export class TimestampSigner extends Signer {
     const at = lastIndexOfBytes(result, sep);
     if (at < 0) {
       if (sigError) throw sigError;
-      throw new BadTimeSignature('timestamp missing', { payload: result, code: 'ERR_TIMESTAMP_MISSING' });
+      throw new BadTimeSignature('timestamp missing', {
+        payload: result.slice(),
+        code: 'ERR_TIMESTAMP_MISSING',
+      });
     }
-    const value = result.slice(0, at);
+    const value = result.subarray(0, at);
     const tsBytes = decodeLenient(result.subarray(at + sep.length));
     const ts = tsBytes === null ? null : _bytesToIntOrNull(tsBytes);
 
@@ -141,14 +176,14 @@ export class TimestampSigner extends Signer {
         dateSigned = toDateOrNull(ts);
         if (dateSigned === null) {
           throw new BadTimeSignature('Malformed timestamp', {
-            payload: value,
+            payload: value.slice(),
             code: 'ERR_TIMESTAMP_MALFORMED',
             cause: sigError,
           });
         }
       }
       throw new BadTimeSignature(sigError.message, {
-        payload: value,
+        payload: value.slice(),
         dateSigned,
         code: 'ERR_SIGNATURE_MISMATCH',
         cause: sigError,
@@ -156,33 +191,38 @@ export class TimestampSigner extends Signer {
     }
 
     if (ts === null) {
-      throw new BadTimeSignature('Malformed timestamp', { payload: value, code: 'ERR_TIMESTAMP_MALFORMED' });
+      throw new BadTimeSignature('Malformed timestamp', {
+        payload: value.slice(),
+        code: 'ERR_TIMESTAMP_MALFORMED',
+      });
     }
-    if (maxAge == null && !returnTimestamp) return value;
+    if (!checkRange) return { value, timestamp: Number(ts) };
 
     // A validly signed timestamp past year 9999: Python raises a plain ValueError here.
-    const dateSigned = toDateOrNull(ts);
-    if (dateSigned === null) {
-      throw new BadTimeSignature('Malformed timestamp', { payload: value, code: 'ERR_TIMESTAMP_MALFORMED' });
+    if (typeof ts === 'bigint' || ts > MAX_TIMESTAMP) {
+      throw new BadTimeSignature('Malformed timestamp', {
+        payload: value.slice(),
+        code: 'ERR_TIMESTAMP_MALFORMED',
+      });
     }
     if (maxAge != null) {
-      const age = this.getTimestamp() - (ts as number);
+      const age = this.getTimestamp() - ts;
       if (age > maxAge) {
         throw new SignatureExpired(`Signature age ${age} > ${maxAge} seconds`, {
-          payload: value,
-          dateSigned,
+          payload: value.slice(),
+          dateSigned: new Date(ts * 1000),
           code: 'ERR_SIGNATURE_EXPIRED',
         });
       }
       if (age < 0) {
         throw new SignatureExpired(`Signature age ${age} < 0 seconds`, {
-          payload: value,
-          dateSigned,
+          payload: value.slice(),
+          dateSigned: new Date(ts * 1000),
           code: 'ERR_SIGNATURE_IN_FUTURE',
         });
       }
     }
-    return returnTimestamp ? [value, dateSigned] : value;
+    return { value, timestamp: ts };
   }
 
   /** `true` if `unsign` succeeds; `false` on any BadSignature (including expiry). */
@@ -257,20 +297,65 @@ export class TimedSerializer extends Serializer<TimestampSigner> {
   override loads(s: BytesLike, options: TimedLoadsOptions & { returnTimestamp: true }): [unknown, Date];
   override loads(s: BytesLike, options?: TimedLoadsOptions): unknown;
   override loads(s: BytesLike, options: TimedLoadsOptions = {}): unknown {
-    const bytes = wantBytes(s, 's');
+    const given = typeof s === 'string' ? null : wantBytes(s, 's');
+    const unsigners = this.iterUnsigners(options.salt);
+    if (
+      given === null &&
+      typeof s === 'string' &&
+      s.length <= TOKEN_SCRATCH_CHARS &&
+      !tokenScratchBusy &&
+      this._loadPayloadIsOwn() &&
+      unsigners.every((u) => u.unsign === TimestampSigner.prototype.unsign && u._verifiesInternally())
+    ) {
+      tokenScratchBusy = true;
+      try {
+        const { written } = encoder.encodeInto(s, TOKEN_SCRATCH);
+        return this.#loadBytes(TOKEN_SCRATCH.subarray(0, written), unsigners, options, true);
+      } finally {
+        tokenScratchBusy = false;
+      }
+    }
+    return this.#loadBytes(given ?? wantBytes(s, 's'), unsigners, options, this._loadPayloadIsOwn());
+  }
+
+  /**
+   * @internal Whether {@link loadPayload} is this package's: it reads the bytes at once and
+   * keeps nothing, so it may be handed a view instead of a copy.
+   */
+  protected _loadPayloadIsOwn(): boolean {
+    return this.loadPayload === Serializer.prototype.loadPayload;
+  }
+
+  /** `loads` on bytes; `ownLoader`: loadPayload may get a view (see {@link _loadPayloadIsOwn}). */
+  #loadBytes(
+    bytes: Uint8Array,
+    unsigners: readonly TimestampSigner[],
+    options: TimedLoadsOptions,
+    ownLoader: boolean,
+  ): unknown {
     const { maxAge, returnTimestamp = false } = options;
     let lastError: BadSignature | undefined;
-    for (const signer of this.iterUnsigners(options.salt)) {
-      let unsigned: [Uint8Array, Date];
+    for (const signer of unsigners) {
+      let value: Uint8Array;
+      let dateSigned: Date | number;
       try {
-        unsigned = signer.unsign(bytes, { maxAge, returnTimestamp: true });
+        if (signer.unsign === TimestampSigner.prototype.unsign) {
+          // Our own unsign: skip its copy of the value and its Date unless one is returned.
+          checkMaxAge(maxAge);
+          const unsigned = signer._unsignTimed(bytes, maxAge, true);
+          value = ownLoader ? unsigned.value : unsigned.value.slice();
+          dateSigned = unsigned.timestamp;
+        } else {
+          [value, dateSigned] = signer.unsign(bytes, { maxAge, returnTimestamp: true });
+        }
       } catch (error) {
         if (error instanceof SignatureExpired || !(error instanceof BadSignature)) throw error;
         lastError = error;
         continue;
       }
-      const payload = this.loadPayload(unsigned[0]);
-      return returnTimestamp ? [payload, unsigned[1]] : payload;
+      const payload = this.loadPayload(value);
+      if (!returnTimestamp) return payload;
+      return [payload, typeof dateSigned === 'number' ? new Date(dateSigned * 1000) : dateSigned];
     }
     throw lastError as BadSignature;
   }

@@ -50,10 +50,20 @@ export function _encodeUrlSafePayload(json: Uint8Array): Uint8Array {
   return out;
 }
 
-/** @internal `URLSafeSerializerMixin.load_payload` before the JSON step. */
+/**
+ * Where uncompressed payloads are decoded: the JSON step turns them into text at once, so one
+ * buffer serves every call (all of this is synchronous) and loads allocates no byte array for
+ * the payload. Larger payloads get their own array.
+ */
+const DECODE_SCRATCH = /* @__PURE__ */ new Uint8Array(2048);
+
+/**
+ * @internal `URLSafeSerializerMixin.load_payload` before the JSON step. An uncompressed
+ * payload may come back as a view of a shared buffer: use it before the next call.
+ */
 export function _decodeUrlSafePayload(payload: Uint8Array, maxBytes: number): Uint8Array {
   const compressed = payload.length > 0 && payload[0] === DOT;
-  const decoded = decodeLenient(compressed ? payload.subarray(1) : payload);
+  const decoded = compressed ? decodeLenient(payload.subarray(1)) : decodeLenient(payload, DECODE_SCRATCH);
   if (decoded === null) {
     throw new BadPayload('Could not base64 decode the payload because of an exception', {
       originalError: new BadData('Invalid base64-encoded data', { code: 'ERR_BASE64_INVALID' }),
@@ -138,5 +148,9 @@ export class URLSafeTimedSerializer extends TimedSerializer {
   /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */
   override loadPayload(payload: Uint8Array): unknown {
     return super.loadPayload(_decodeUrlSafePayload(payload, this.maxPayloadBytes));
+  }
+
+  protected override _loadPayloadIsOwn(): boolean {
+    return this.loadPayload === URLSafeTimedSerializer.prototype.loadPayload;
   }
 }

@@ -106,10 +106,10 @@ export function encodeToString(src: Uint8Array): string {
  * pad with `=` to a multiple of 4 (counting every byte, junk included), then CPython's
  * non-strict decoder. Returns `null` where Python raises BadData.
  */
-export function decodeLenient(src: Uint8Array): Uint8Array | null {
+export function decodeLenient(src: Uint8Array, scratch?: Uint8Array): Uint8Array | null {
   // Canonical text (everything the encoder produces) decodes to the same bytes either way;
   // the 4-characters-at-a-time decoder is faster, and gives up early on anything else.
-  const canonical = decodeCanonical(src);
+  const canonical = decodeCanonical(src, scratch);
   if (canonical !== null) return canonical;
   // Step 1 appends (-len) mod 4 '=' characters. They only matter when the data reaches them:
   // they can complete a quad (q >= 2) or be ignored. Simulate them after the real input.
@@ -161,12 +161,18 @@ export function decodeLenient(src: Uint8Array): Uint8Array | null {
  * padding, no junk, zero trailing bits, length not ≡ 1 mod 4). Returns `null` otherwise.
  * Whether the text is canonical depends only on the text, so the early exits here leak nothing
  * about any secret.
+ *
+ * With `scratch` large enough, the bytes are written there and a view of it is returned: no
+ * allocation (an array over 64 bytes costs V8 an off-heap store, a third of a microsecond),
+ * for callers that consume the bytes before the next call.
  */
-export function decodeCanonical(src: Uint8Array): Uint8Array | null {
+export function decodeCanonical(src: Uint8Array, scratch?: Uint8Array): Uint8Array | null {
   const n = src.length;
   const rest = n % 4;
   if (rest === 1) return null;
-  const out = new Uint8Array((n >>> 2) * 3 + (rest === 0 ? 0 : rest - 1));
+  const length = (n >>> 2) * 3 + (rest === 0 ? 0 : rest - 1);
+  const out =
+    scratch !== undefined && scratch.length >= length ? scratch.subarray(0, length) : new Uint8Array(length);
   const full = n - rest;
   let o = 0;
   let i = 0;

@@ -1,0 +1,151 @@
+/**
+ * The loads fast paths (views instead of copies, a shared decode buffer, no Date unless one is
+ * returned) must not be observable: each test here fails if a view leaks or a buffer is reused
+ * too early.
+ */
+import { describe, expect, it } from '@jest/globals';
+import {
+  BadTimeSignature,
+  base64Encode,
+  SignatureExpired,
+  type TimedUnsignOptions,
+  TimestampSigner,
+  URLSafeTimedSerializer,
+} from '../src/index.js';
+import { decodeCanonical, decodeLenient, encodeToBytes } from '../src/lib/base64.js';
+import { expectThrowsCode, text, thrown, utf8 } from './helpers.js';
+
+const T0 = 1_790_000_000;
+const now = (): number => T0;
+
+/** A token whose payload is plain (uncompressed) base64 of the JSON, whatever its size. */
+function plainToken(s: URLSafeTimedSerializer, value: unknown): string {
+  return text(s.makeSigner().sign(base64Encode(JSON.stringify(value))));
+}
+
+describe('decoding into a scratch buffer', () => {
+  it('uses the scratch when it fits and allocates when it does not', () => {
+    const bytes = Uint8Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff);
+    const encoded = encodeToBytes(bytes);
+    const big = new Uint8Array(200);
+    const small = new Uint8Array(50);
+    const intoBig = decodeCanonical(encoded, big) as Uint8Array;
+    expect(intoBig).toEqual(bytes);
+    expect(intoBig.buffer).toBe(big.buffer);
+    const intoSmall = decodeLenient(encoded, small) as Uint8Array;
+    expect(intoSmall).toEqual(bytes);
+    expect(intoSmall.buffer).not.toBe(small.buffer);
+  });
+});
+
+describe('URLSafeTimedSerializer.loads', () => {
+  const s = new URLSafeTimedSerializer('secret-key', { salt: 'fast', now });
+
+  it('loads different payloads one after another (the decode buffer is reused)', () => {
+    const values = [{ sub: 'a'.repeat(30) }, { sub: 'b'.repeat(3000) }, { sub: 'c' }]; // 3000: past the shared buffer
+    const tokens = values.map((v) => plainToken(s, v));
+    for (let round = 0; round < 2; round++) {
+      for (const [i, token] of tokens.entries()) expect(s.loads(token, { maxAge: 10 })).toEqual(values[i]);
+    }
+  });
+
+  it('returns the signing time as a Date only when asked, and checks the age', () => {
+    const token = s.dumps({ a: 1 });
+    expect(s.loads(token, { maxAge: 10, returnTimestamp: true })).toEqual([{ a: 1 }, new Date(T0 * 1000)]);
+    expect(s.loads(token)).toEqual({ a: 1 });
+    const later = new URLSafeTimedSerializer('secret-key', { salt: 'fast', now: () => T0 + 11 });
+    const error = expectThrowsCode(
+      () => later.loads(token, { maxAge: 10 }),
+      SignatureExpired,
+      'ERR_SIGNATURE_EXPIRED',
+    );
+    expect((error as SignatureExpired).dateSigned).toEqual(new Date(T0 * 1000));
+  });
+
+  it('a timestamp past year 9999 is malformed even without maxAge (Python builds the datetime)', () => {
+    const late = new URLSafeTimedSerializer('secret-key', { salt: 'fast', now: () => 253_402_300_800 });
+    const token = late.dumps(1);
+    expectThrowsCode(() => s.loads(token), BadTimeSignature, 'ERR_TIMESTAMP_MALFORMED');
+  });
+
+  it('hands an overriding loadPayload its own copy of the payload bytes', () => {
+    const seen: Uint8Array[] = [];
+    class Spy extends URLSafeTimedSerializer {
+      override loadPayload(payload: Uint8Array): unknown {
+        seen.push(payload); // kept past the call: must not be a view of a reused buffer
+        return super.loadPayload(payload);
+      }
+    }
+    const spy = new Spy('secret-key', { salt: 'fast', now });
+    const first = spy.dumps({ x: 'y' });
+    const input = utf8(spy.dumps({ z: 1 }));
+    expect(spy.loads(first)).toEqual({ x: 'y' });
+    expect(spy.loads(input)).toEqual({ z: 1 });
+    input.fill(0x41);
+    expect(spy.loads(spy.dumps([0]))).toEqual([0]);
+    expect(seen.map((b) => text(b))).toEqual([
+      first.slice(0, first.indexOf('.')),
+      base64Encode('{"z":1}'),
+      base64Encode('[0]'),
+    ]);
+  });
+
+  it('a loads nested in the clock or the JSON serializer leaves the outer token intact', () => {
+    const inner = new URLSafeTimedSerializer('inner-key', { salt: 'in', now });
+    const innerToken = inner.dumps({ deep: 'x'.repeat(200) }); // longer than the outer token
+    const seen: unknown[] = [];
+    const outer = new URLSafeTimedSerializer('secret-key', {
+      salt: 'fast',
+      // The clock is read after the signature check and before the payload is decoded.
+      now: () => {
+        seen.push(inner.loads(innerToken));
+        return T0;
+      },
+      serializer: {
+        dumps: (v) => JSON.stringify(v),
+        loads: (t) => [JSON.parse(t), inner.loads(innerToken)],
+      },
+    });
+    const token = outer.dumps({ a: 'b' });
+    seen.length = 0;
+    const inside = { deep: 'x'.repeat(200) };
+    expect(outer.loads(token, { maxAge: 1 })).toEqual([{ a: 'b' }, inside]);
+    expect(seen).toEqual([inside]);
+  });
+
+  it('calls a replaced unsign of the signer', () => {
+    const counted = new URLSafeTimedSerializer('secret-key', { salt: 'fast', now });
+    const signer = counted.makeSigner();
+    const original = signer.unsign.bind(signer);
+    const calls: (TimedUnsignOptions | undefined)[] = [];
+    signer.unsign = ((value: string | Uint8Array, options?: TimedUnsignOptions) => {
+      calls.push(options);
+      return original(value, options);
+    }) as typeof signer.unsign;
+    const token = counted.dumps([1, 2]);
+    expect(counted.loads(token, { maxAge: 5, returnTimestamp: true })).toEqual([[1, 2], new Date(T0 * 1000)]);
+    expect(calls).toEqual([{ maxAge: 5, returnTimestamp: true }]);
+  });
+});
+
+describe('TimestampSigner.unsign returns copies', () => {
+  it('the value does not change when the input bytes do', () => {
+    const signer = new TimestampSigner('k', { now });
+    const signed = signer.sign('value');
+    const [value, date] = signer.unsign(signed, { returnTimestamp: true });
+    signed.fill(0x21);
+    expect(value).toEqual(utf8('value'));
+    expect(value.buffer).not.toBe(signed.buffer);
+    expect(date).toEqual(new Date(T0 * 1000));
+  });
+
+  it('a bad signature carries a copy of the value as payload', () => {
+    const signer = new TimestampSigner('k', { now });
+    const signed = signer.sign('value');
+    signed[0] = 0x56; // 'V'
+    const error = thrown(() => signer.unsign(signed)) as BadTimeSignature;
+    expect(error).toBeInstanceOf(BadTimeSignature);
+    expect(error.payload).toEqual(utf8('Value'));
+    expect((error.payload as Uint8Array).buffer).not.toBe(signed.buffer);
+  });
+});
