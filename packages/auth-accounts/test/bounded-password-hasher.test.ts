@@ -4,42 +4,9 @@ import {
   HashCapacityError,
   LoginRateLimiter,
   openUserRepository,
-  type PasswordHasher,
   UserAccounts,
 } from '../src/index.js';
-
-/** A hasher whose hashes end only when the test says so, recording whose hash started when. */
-class GatedHasher implements PasswordHasher {
-  /** The client of every hash started, in order. */
-  readonly started: (string | undefined)[] = [];
-  private readonly gates: (() => void)[] = [];
-  private wait(client: string | undefined): Promise<void> {
-    this.started.push(client);
-    return new Promise((resolve) => this.gates.push(resolve));
-  }
-  /** Ends the oldest running hash. */
-  openOldest(): void {
-    this.gates.shift()?.();
-  }
-  async hash(_password: string, client?: string): Promise<string> {
-    await this.wait(client);
-    return 'hash';
-  }
-  async verify(_hash: string, _password: string, client?: string): Promise<boolean> {
-    await this.wait(client);
-    return false;
-  }
-  needsRehash(): boolean {
-    return false;
-  }
-  async burnOneVerification(_password: string, client?: string): Promise<void> {
-    await this.wait(client);
-  }
-}
-
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-}
+import { drain, GatedHasher, settle } from './support/gated-hasher.js';
 
 /** Starts a hash for `client`; the promise says how it ended, never rejects. */
 function call(bounded: BoundedPasswordHasher, client: string): Promise<unknown> {
@@ -47,15 +14,6 @@ function call(bounded: BoundedPasswordHasher, client: string): Promise<unknown> 
     () => 'done',
     (error: unknown) => error,
   );
-}
-
-/** Ends running hashes one by one until none is left. */
-async function drain(inner: GatedHasher, bounded: BoundedPasswordHasher): Promise<void> {
-  for (let turn = 0; bounded.load.running > 0; turn += 1) {
-    if (turn > 100) throw new Error('hashes never drained');
-    inner.openOldest();
-    await settle();
-  }
 }
 
 describe('BoundedPasswordHasher fairness per client', () => {

@@ -1,43 +1,8 @@
 // Issue #14 item 3, the flood goal: wrong guesses, from any number of addresses, must not make a
 // right password wait. These pin the order and the bounds of the hash slots, not any timing.
 import { describe, expect, it } from '@jest/globals';
-import {
-  BoundedPasswordHasher,
-  ClientStanding,
-  HashCapacityError,
-  type PasswordHasher,
-} from '../src/index.js';
-
-/** A hasher whose checks end only when the test says so; `verify` is right only for 'right'. */
-class GatedHasher implements PasswordHasher {
-  readonly started: (string | undefined)[] = [];
-  private readonly gates: (() => void)[] = [];
-  private wait(client: string | undefined): Promise<void> {
-    this.started.push(client);
-    return new Promise((resolve) => this.gates.push(resolve));
-  }
-  openOldest(): void {
-    this.gates.shift()?.();
-  }
-  async hash(_password: string, client?: string): Promise<string> {
-    await this.wait(client);
-    return 'hash';
-  }
-  async verify(_hash: string, password: string, client?: string): Promise<boolean> {
-    await this.wait(client);
-    return password === 'right';
-  }
-  needsRehash(): boolean {
-    return false;
-  }
-  async burnOneVerification(_password: string, client?: string): Promise<void> {
-    await this.wait(client);
-  }
-}
-
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-}
+import { BoundedPasswordHasher, ClientStanding, HashCapacityError } from '../src/index.js';
+import { drain, GatedHasher, settle } from './support/gated-hasher.js';
 
 /** A password check for `client`; the promise says how it ended, never rejects. */
 function check(bounded: BoundedPasswordHasher, client: string, password = 'wrong'): Promise<unknown> {
@@ -45,15 +10,6 @@ function check(bounded: BoundedPasswordHasher, client: string, password = 'wrong
     (valid) => (valid ? 'right' : 'wrong'),
     (error: unknown) => error,
   );
-}
-
-/** Ends running hashes one by one until none is left. */
-async function drain(inner: GatedHasher, bounded: BoundedPasswordHasher): Promise<void> {
-  for (let turn = 0; bounded.load.running > 0; turn += 1) {
-    if (turn > 200) throw new Error('hashes never drained');
-    inner.openOldest();
-    await settle();
-  }
 }
 
 /** Makes each client failing: one completed wrong guess each (threshold 1 in these tests). */
