@@ -67,6 +67,29 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     expect(await Promise.all(flood.slice(0, 5))).toEqual(Array(5).fill('wrong'));
   });
 
+  it('on one core (one slot) a known client waits for the hash in progress only, never for the line', async () => {
+    // What the app has under `taskset -c 0`: every slot but one is still one, so nothing is
+    // kept back, and the wait line is the known client's only priority.
+    const inner = new GatedHasher();
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 2 });
+    await know(inner, bounded, ['10.0.0.1']);
+    const flood = FLOODERS.map((client) => check(bounded, client));
+    await settle();
+    expect(bounded.load).toMatchObject({ running: 1, waiting: 2 });
+    const legit = check(bounded, '10.0.0.1', 'right');
+    await settle();
+    // The known client took a stranger waiter's place, and starts as soon as the running hash ends.
+    inner.openOldest();
+    await settle();
+    expect(inner.started).toEqual([FLOODERS[0], '10.0.0.1']);
+    await drain(inner, bounded);
+    const waited = await Promise.all(flood.slice(1, 3));
+    expect(waited.filter((outcome) => outcome instanceof HashCapacityError)).toHaveLength(1);
+    expect(waited.filter((outcome) => outcome === 'wrong')).toHaveLength(1);
+    expect((await Promise.all(flood.slice(3))).every((o) => o instanceof HashCapacityError)).toBe(true);
+    expect(await legit).toBe('right');
+  });
+
   it('the wait line serves known clients first, then strangers, then failing ones, each round-robin', async () => {
     const inner = new GatedHasher();
     const bounded = new BoundedPasswordHasher(inner, {
