@@ -302,7 +302,12 @@ const hasRedis = requireProgramOrSkip(
     beforeAll(async () => {
       const stores = await startStores('redis');
       teardown.add('stores', () => stores.stop());
-      const workers = await startApiProcess(teardown, { ...SHARED_SECRETS, ...stores.env, API_WORKERS: '2' });
+      // Two workers and PostgreSQL start slowly on a loaded machine: two minutes, not 20 s.
+      const workers = await startApiProcess(
+        teardown,
+        { ...SHARED_SECRETS, ...stores.env, API_WORKERS: '2' },
+        120_000,
+      );
       await waitForHealth(workers.baseUrl, 200, 120_000);
       expect(childPids(workers.pid)).toHaveLength(2);
       baseUrl = workers.baseUrl;
