@@ -149,3 +149,73 @@ describe('UserAccounts passes the client address to the hasher', () => {
     }
   }, 60_000);
 });
+
+describe('a hash that would be refused is refused before the login looks the user up', () => {
+  it('admits() says false exactly when the line is full and nobody may be displaced, and changes nothing', async () => {
+    const inner = new GatedHasher();
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 1 });
+    const known = bounded.verify('stored', 'right', '10.0.0.9');
+    await settle();
+    await drain(inner, bounded);
+    expect(await known).toBe(true);
+    expect(bounded.admits('10.0.0.1')).toBe(true);
+    const running = call(bounded, '10.0.0.1');
+    expect(bounded.admits('10.0.0.2')).toBe(true);
+    const waiting = call(bounded, '10.0.0.2');
+    await settle();
+    expect(bounded.admits('10.0.0.3')).toBe(false);
+    expect(bounded.load).toEqual({ running: 1, waiting: 1, clients: 2 });
+    // A known client would displace the stranger waiter, so it is admitted.
+    expect(bounded.admits('10.0.0.9')).toBe(true);
+    expect(await call(bounded, '10.0.0.3')).toBeInstanceOf(HashCapacityError);
+    await drain(inner, bounded);
+    expect(await Promise.all([running, waiting])).toEqual(['done', 'done']);
+  });
+
+  it('UserAccounts refuses with 503 before the user look-up when the hasher would refuse', async () => {
+    const users = await openUserRepository({ dataDir: ':memory:' });
+    try {
+      let lookups = 0;
+      const counted = new Proxy(users, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (property === 'findByUsername') lookups += 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const inner = new GatedHasher();
+      const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 1 });
+      const accounts = new UserAccounts(
+        counted,
+        bounded,
+        new LoginRateLimiter({ attempts: 10, windowSeconds: 60 }, null),
+      );
+      const login = (from: string): Promise<unknown> =>
+        accounts.verifyLogin({ username: `nobody-${from}`, password: 'anything at all' }, from).then(
+          () => 'logged in',
+          (error: unknown) => error,
+        );
+      const first = login('10.0.0.1');
+      const second = login('10.0.0.2');
+      for (let turn = 0; bounded.load.running + bounded.load.waiting < 2; turn += 1) {
+        if (turn > 1_000) throw new Error('the logins never reached the hasher');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lookups).toBe(2);
+      expect(await login('10.0.0.3')).toBeInstanceOf(HashCapacityError);
+      expect(lookups).toBe(2);
+      for (let turn = 0; bounded.load.running > 0; turn += 1) {
+        if (turn > 1_000) throw new Error('hashes never drained');
+        inner.openOldest();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(await first).toMatchObject({ code: 'invalid_credentials' });
+      expect(await second).toMatchObject({ code: 'invalid_credentials' });
+    } finally {
+      await users.close();
+    }
+  }, 60_000);
+});
