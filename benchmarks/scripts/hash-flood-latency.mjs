@@ -1,19 +1,30 @@
 // A legitimate login's latency during a hash flood (security review, Hardening item 3).
 // Not a test: run by hand against the built app (`turbo run build --filter=@authbench/api...`):
-//   node benchmarks/scripts/hash-flood-latency.mjs [LOGIN_RATE_LIMIT]
-// Starts apps/api/dist/main.js afresh per case (fresh limits), registers a user, then measures
-// sequential logins from 127.0.0.1: quiet, then while 16 closed-loop clients post logins with
-// ever-new usernames and wrong passwords, (a) all from 127.0.9.1, (b) from 127.0.9.1–16.
+//   node benchmarks/scripts/hash-flood-latency.mjs [LOGIN_RATE_LIMIT] [--rounds N]
+// Starts apps/api/dist/main.js afresh per case (fresh limits), registers a user and logs it in
+// (its address is then known to the hash slots), then measures sequential logins from 127.0.0.1
+// in interleaved rounds: quiet, then while 16 closed-loop clients post logins with ever-new
+// usernames and wrong passwords, (a) all from one address, (b) from 16 addresses. Each round's
+// flooders use fresh addresses, so every round starts from the same limits.
+// Pinned as the benchmark harness pins: the API (every thread, libuv's pool included) on CPU 0,
+// this script and the flood on CPU 1, so the flood's client work never takes the API's core.
 // Loopback is 127.0.0.0/8 on Linux, so `localAddress` gives each client its own address.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LIMIT = process.argv[2] === '--flood' ? undefined : process.argv[2]; // e.g. 100000/60 takes the per-address limits out of the way
+const ARGS = process.argv.slice(2);
+const ROUNDS_AT = ARGS.indexOf('--rounds');
+// Six rounds: the smallest and largest of six ratios bound their median with 97 % confidence.
+const ROUNDS = ROUNDS_AT === -1 ? 6 : Number(ARGS[ROUNDS_AT + 1]);
+const LIMIT = ARGS[0] === '--flood' || ARGS[0] === '--rounds' ? undefined : ARGS[0]; // e.g. 100000/60 takes the per-address limits out of the way
 const SAMPLES = 12;
+const API_CPU = '0';
+const CLIENT_CPU = '1';
 const WARM_UP_MS = 1_000;
 const PASSWORD = 'correct horse battery';
 
@@ -53,7 +64,11 @@ function freePort() {
 async function startApp(port) {
   const env = { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'silent' };
   if (LIMIT !== undefined) env.LOGIN_RATE_LIMIT = LIMIT;
-  const child = spawn(process.execPath, [join(ROOT, 'apps/api/dist/main.js')], { env, stdio: 'inherit' });
+  // taskset execs node in place: the child's pid is the API's, for /proc/<pid>/stat.
+  const child = spawn('taskset', ['-c', API_CPU, process.execPath, join(ROOT, 'apps/api/dist/main.js')], {
+    env,
+    stdio: 'inherit',
+  });
   for (let i = 0; i < 1200; i += 1) {
     // Up to 2 minutes: a loaded shared machine starts the app slowly.
     const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
@@ -78,8 +93,42 @@ async function legitLogins(port, username) {
     .map((a) => a.ms)
     .sort((x, y) => x - y);
   const refused = answers.filter((a) => a.status !== 200).map((a) => a.status);
-  const median = ok.length === 0 ? NaN : ok[Math.floor((ok.length - 1) / 2)];
-  return { median, min: ok[0], max: ok.at(-1), ok: ok.length, refused };
+  return { median: median(ok), min: ok[0], max: ok.at(-1), ok: ok.length, refused };
+}
+
+function median(sorted) {
+  if (sorted.length === 0) return NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * A distribution-free interval for the median of n values: the k-th smallest and k-th largest,
+ * k the largest order with P(Binomial(n, 1/2) < k) ≤ 2.5 % (at least 1: with n < 6 the whole
+ * range, at less than 95 %). Returns the bounds and their confidence.
+ */
+function medianInterval(sorted) {
+  const n = sorted.length;
+  const below = (k) => {
+    let p = 0;
+    let c = 1;
+    for (let i = 0; i < k; i += 1) {
+      p += c / 2 ** n;
+      c = (c * (n - i)) / (i + 1);
+    }
+    return p;
+  };
+  let k = 1;
+  while (k + 1 <= n / 2 && below(k + 1) <= 0.025) k += 1;
+  return { low: sorted[k - 1], high: sorted[n - k], confidence: 1 - 2 * below(k) };
+}
+
+/** CPU time the process has used (user + system), in ms: fields 14 and 15 of /proc/<pid>/stat. */
+function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
 // The flood runs in its own process, so the measuring event loop waits on nothing but the app.
@@ -97,7 +146,7 @@ if (process.argv[2] === '--flood') {
     while (running) {
       n += 1;
       const { status } = await post(port, from, '/token/login', {
-        username: `flood-${i}-${n}`,
+        username: `flood-${process.pid}-${i}-${n}`,
         password: 'wrong',
       });
       statuses[status] = (statuses[status] ?? 0) + 1;
@@ -129,33 +178,58 @@ const fmt = (r) =>
   `median ${r.median.toFixed(0)} ms (min ${r.min?.toFixed(0)}, max ${r.max?.toFixed(0)}), ${r.ok}/${SAMPLES} ok` +
   (r.refused.length > 0 ? `, refused: ${r.refused.join(' ')}` : '');
 
+const floodAddresses = (round, count) =>
+  Array.from({ length: count }, (_, i) => `127.${20 + round}.9.${i + 1}`);
 const cases = [
-  ['(a) 16 clients from 127.0.9.1', ['127.0.9.1']],
-  ['(b) 16 clients from 127.0.9.1-16', Array.from({ length: 16 }, (_, i) => `127.0.9.${i + 1}`)],
+  ['(a) 16 clients from one address', (round) => floodAddresses(round, 1)],
+  ['(b) 16 clients from 16 addresses', (round) => floodAddresses(round, 16)],
 ];
 // The machine's load beside each case: on a shared machine the ratio means little without it.
 const machineLoad = () =>
   loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
+
+// This script and its flood child (which inherits the mask) on the clients' CPU, every thread.
+execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
 console.log(
-  `LOGIN_RATE_LIMIT ${LIMIT ?? 'default (10/60)'}, ${SAMPLES} sequential logins each, load ${machineLoad()}`,
+  `LOGIN_RATE_LIMIT ${LIMIT ?? 'default (10/60)'}; API on CPU ${API_CPU}, clients on CPU ${CLIENT_CPU}; ` +
+    `${ROUNDS} rounds of ${SAMPLES} quiet then ${SAMPLES} flooded sequential logins; load ${machineLoad()}`,
 );
-for (const [name, addresses] of cases) {
+for (const [name, addressesOf] of cases) {
   const port = await freePort();
   const app = await startApp(port);
   try {
     const username = `legit-${Date.now()}`;
     const reg = await post(port, '127.0.0.1', '/register', { username, password: PASSWORD });
     if (reg.status !== 201) throw new Error(`register: ${reg.status}`);
-    await legitLogins(port, username); // warm-up (JIT, decoy hash)
-    const quiet = await legitLogins(port, username);
-    const load = flood(port, addresses);
-    await new Promise((r) => setTimeout(r, WARM_UP_MS));
-    const flooded = await legitLogins(port, username);
-    const statuses = await load.stop();
+    await legitLogins(port, username); // warm-up (JIT, decoy hash); the address is known from here
+    console.log(name);
+    const ratios = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      let cpu = cpuMs(app.pid);
+      const quiet = await legitLogins(port, username);
+      const quietCpu = (cpuMs(app.pid) - cpu) / SAMPLES;
+      const load = flood(port, addressesOf(round));
+      await new Promise((r) => setTimeout(r, WARM_UP_MS));
+      cpu = cpuMs(app.pid);
+      const started = performance.now();
+      const flooded = await legitLogins(port, username);
+      const floodedCpu = cpuMs(app.pid) - cpu;
+      const seconds = (performance.now() - started) / 1000;
+      const statuses = await load.stop();
+      const ratio = flooded.median / quiet.median;
+      ratios.push(ratio);
+      console.log(
+        `  round ${round + 1}: quiet ${fmt(quiet)}, API CPU ${quietCpu.toFixed(1)} ms/login\n` +
+          `           flooded ${fmt(flooded)}; ratio ${ratio.toFixed(2)}; API CPU ${(floodedCpu / 10 / seconds).toFixed(0)} % of its core\n` +
+          `           flood answers ${JSON.stringify(statuses)}; load ${machineLoad()}`,
+      );
+    }
+    const sorted = ratios.filter(Number.isFinite).sort((x, y) => x - y);
+    const { low, high, confidence } = medianInterval(sorted);
     console.log(
-      `${name}\n  quiet:   ${fmt(quiet)}\n  flooded: ${fmt(flooded)}  (ratio ${(flooded.median / quiet.median).toFixed(2)})\n  flood answers: ${JSON.stringify(statuses)}\n  load average after: ${machineLoad()}`,
+      `  => median ratio ${median(sorted).toFixed(2)}× (${(confidence * 100).toFixed(0)} % interval ${low.toFixed(2)}–${high.toFixed(2)}) over ${sorted.length} rounds`,
     );
   } finally {
     app.kill();

@@ -5,6 +5,7 @@
 // Loopback is 127.0.0.0/8 on Linux, so each client binds its own source address.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postFrom, uniqueUsername } from './support/client.js';
+import { startLoginFlood } from './support/flood.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'correct horse battery';
@@ -31,32 +32,17 @@ describe('a 16-address hash flood and a client that logged in lately', () => {
     // One right password makes the address known to the hash slots.
     expect((await login()).status).toBe(200);
 
-    const statuses: number[] = [];
-    let flooding = true;
-    let saturated: () => void = () => undefined;
-    const busy = new Promise<void>((resolve) => {
-      saturated = resolve;
-    });
-    const flood = FLOODERS.map(async (from, i) => {
-      for (let n = 0; flooding; n += 1) {
-        const answer = await postFrom(testApp.baseUrl, from, '/token/login', {
-          username: `flood-${i}-${n}`,
-          password: 'wrong guess',
-        });
-        statuses.push(answer.status);
-        if (answer.status === 503) saturated();
-      }
-    });
+    const flood = startLoginFlood(testApp.baseUrl, { addresses: FLOODERS, clients: FLOODERS.length });
+    let statuses: number[] = [];
     try {
       // The wait line is full once the flood gets its first fast 503: from then on, before this
       // change, a newcomer with no waiter of its own was refused like the flood.
-      await busy;
+      await flood.firstAnswer(503);
       const legit: number[] = [];
       for (let i = 0; i < 6; i += 1) legit.push((await login()).status);
       expect(legit).toEqual(Array(6).fill(200));
     } finally {
-      flooding = false;
-      await Promise.all(flood);
+      statuses = await flood.stop();
     }
     expect(statuses.filter((status) => ![401, 429, 503].includes(status))).toEqual([]);
     // Unknown usernames still cost a password check (401 after a hash, never a shortcut).

@@ -14,6 +14,9 @@ import {
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { uniqueUsername } from './support/client.js';
+import { startLoginFlood } from './support/flood.js';
+import { childPids, SHARED_SECRETS, startApiProcess, Teardown, waitForHealth } from './support/processes.js';
+import { startStores, storeProgramsAvailable } from './support/stores.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'correct horse battery';
@@ -65,21 +68,29 @@ function expectLimitProblem(answer: Answer, status: 429 | 503): void {
   expect(answer.body).toMatchObject({ status, type: expect.stringMatching(/^urn:authbench:problem:/) });
 }
 
-/** 40 parallel guesses from one address, the right password at position 20. */
-async function burst(testApp: TestApp, from: string): Promise<void> {
+/**
+ * 40 parallel guesses from one address, the right password at position 20; prints how many
+ * passwords were checked (the figure docs/hardening-evidence.md records).
+ */
+async function burst(baseUrl: string, from: string, label: string): Promise<void> {
   const username = uniqueUsername('burst');
-  expect(
-    (await postFrom(testApp.baseUrl, '127.0.1.1', '/register', { username, password: PASSWORD })).status,
-  ).toBe(201);
+  expect((await postFrom(baseUrl, '127.0.1.1', '/register', { username, password: PASSWORD })).status).toBe(
+    201,
+  );
   const answers = await Promise.all(
     Array.from({ length: 40 }, (_, index) =>
-      postFrom(testApp.baseUrl, from, '/token/login', {
+      postFrom(baseUrl, from, '/token/login', {
         username,
         password: index === 20 ? PASSWORD : `wrong guess ${index}`,
       }),
     ),
   );
   const checked = answers.filter(({ status }) => status === 401 || status === 200);
+  const count = (status: number): number => answers.filter((answer) => answer.status === status).length;
+  console.log(
+    `burst of 40 (${label}): ${checked.length} passwords checked; ` +
+      `200 ×${count(200)}, 401 ×${count(401)}, 429 ×${count(429)}, 503 ×${count(503)}`,
+  );
   // 401 and 200 are the only answers after a password check; 429 and 503 come before any.
   // The guarantee is the count: at most 10 passwords checked, the right one included if it was
   // checked at all. (Parallel requests arrive in no fixed order, and a 503 from a full hash
@@ -105,7 +116,7 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
   });
 
   it('a parallel burst of 40 guesses checks at most 10 passwords', async () => {
-    await burst(testApp, '127.0.2.1');
+    await burst(testApp.baseUrl, '127.0.2.1', 'in process');
   });
 
   it('a registration flood from one address gets 429 + Retry-After after 20', async () => {
@@ -177,23 +188,15 @@ describe('login limits, in process (LOGIN_RATE_LIMIT 10/60)', () => {
     ).toBe(201);
     // 30 guesses at once from one address: it may hold one hash slot and wait for more, never all
     // of them. Its first fast 503 says the flood holds its share and the wait line.
-    let firstAnswer: () => void = () => undefined;
-    const answered = new Promise<void>((resolve) => {
-      firstAnswer = resolve;
+    const flood = startLoginFlood(testApp.baseUrl, {
+      addresses: ['127.0.10.1'],
+      clients: 30,
+      requestsEach: 1,
     });
-    const flood = Array.from({ length: 30 }, (_, i) =>
-      postFrom(testApp.baseUrl, '127.0.10.1', '/token/login', {
-        username: uniqueUsername(`flood${i}`),
-        password: 'wrong guess',
-      }).then((answer) => {
-        firstAnswer();
-        return answer;
-      }),
-    );
-    await answered;
+    await flood.firstAnswer();
     const login = await postFrom(testApp.baseUrl, honest, '/token/login', { username, password: PASSWORD });
     expect(login.status).toBe(200);
-    const statuses = (await Promise.all(flood)).map(({ status }) => status);
+    const statuses = await flood.stop();
     expect(statuses.filter((status) => status !== 401 && status !== 503 && status !== 429)).toEqual([]);
     expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
   }, 60_000);
@@ -265,7 +268,7 @@ const hasRedis = requireProgramOrSkip(
   });
 
   it('a parallel burst of 40 guesses checks at most 10 passwords', async () => {
-    await burst(testApp, '127.0.8.1');
+    await burst(testApp.baseUrl, '127.0.8.1', 'Redis');
   });
 
   it('fails closed while Redis is down: 503, not a password check', async () => {
@@ -287,3 +290,33 @@ const hasRedis = requireProgramOrSkip(
     }
   }, 30_000);
 });
+
+// API_WORKERS=2 takes PostgreSQL and Redis (the workers share them); the primary hands each new
+// connection to a worker in turn, so a burst's guesses land on both and only Redis counts them.
+(storeProgramsAvailable({ redis: true, postgres: true }) ? describe : describe.skip)(
+  'login limits across API_WORKERS=2 (Redis, PostgreSQL)',
+  () => {
+    const teardown = new Teardown();
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const stores = await startStores('redis');
+      teardown.add('stores', () => stores.stop());
+      // Two workers and PostgreSQL start slowly on a loaded machine: two minutes, not 20 s.
+      const workers = await startApiProcess(
+        teardown,
+        { ...SHARED_SECRETS, ...stores.env, API_WORKERS: '2' },
+        120_000,
+      );
+      await waitForHealth(workers.baseUrl, 200, 120_000);
+      expect(childPids(workers.pid)).toHaveLength(2);
+      baseUrl = workers.baseUrl;
+    }, 180_000);
+
+    afterAll(() => teardown.run(), 60_000);
+
+    it('a parallel burst of 40 guesses checks at most 10 passwords over both workers', async () => {
+      await burst(baseUrl, '127.0.11.1', 'Redis, API_WORKERS=2');
+    }, 60_000);
+  },
+);

@@ -4,42 +4,9 @@ import {
   HashCapacityError,
   LoginRateLimiter,
   openUserRepository,
-  type PasswordHasher,
   UserAccounts,
 } from '../src/index.js';
-
-/** A hasher whose hashes end only when the test says so, recording whose hash started when. */
-class GatedHasher implements PasswordHasher {
-  /** The client of every hash started, in order. */
-  readonly started: (string | undefined)[] = [];
-  private readonly gates: (() => void)[] = [];
-  private wait(client: string | undefined): Promise<void> {
-    this.started.push(client);
-    return new Promise((resolve) => this.gates.push(resolve));
-  }
-  /** Ends the oldest running hash. */
-  openOldest(): void {
-    this.gates.shift()?.();
-  }
-  async hash(_password: string, client?: string): Promise<string> {
-    await this.wait(client);
-    return 'hash';
-  }
-  async verify(_hash: string, _password: string, client?: string): Promise<boolean> {
-    await this.wait(client);
-    return false;
-  }
-  needsRehash(): boolean {
-    return false;
-  }
-  async burnOneVerification(_password: string, client?: string): Promise<void> {
-    await this.wait(client);
-  }
-}
-
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-}
+import { drain, GatedHasher, settle } from './support/gated-hasher.js';
 
 /** Starts a hash for `client`; the promise says how it ended, never rejects. */
 function call(bounded: BoundedPasswordHasher, client: string): Promise<unknown> {
@@ -47,15 +14,6 @@ function call(bounded: BoundedPasswordHasher, client: string): Promise<unknown> 
     () => 'done',
     (error: unknown) => error,
   );
-}
-
-/** Ends running hashes one by one until none is left. */
-async function drain(inner: GatedHasher, bounded: BoundedPasswordHasher): Promise<void> {
-  for (let turn = 0; bounded.load.running > 0; turn += 1) {
-    if (turn > 100) throw new Error('hashes never drained');
-    inner.openOldest();
-    await settle();
-  }
 }
 
 describe('BoundedPasswordHasher fairness per client', () => {
@@ -190,4 +148,74 @@ describe('UserAccounts passes the client address to the hasher', () => {
       await users.close();
     }
   }, 600_000);
+});
+
+describe('a hash that would be refused is refused before the login looks the user up', () => {
+  it('admits() says false exactly when the line is full and nobody may be displaced, and changes nothing', async () => {
+    const inner = new GatedHasher();
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 1 });
+    const known = bounded.verify('stored', 'right', '10.0.0.9');
+    await settle();
+    await drain(inner, bounded);
+    expect(await known).toBe(true);
+    expect(bounded.admits('10.0.0.1')).toBe(true);
+    const running = call(bounded, '10.0.0.1');
+    expect(bounded.admits('10.0.0.2')).toBe(true);
+    const waiting = call(bounded, '10.0.0.2');
+    await settle();
+    expect(bounded.admits('10.0.0.3')).toBe(false);
+    expect(bounded.load).toEqual({ running: 1, waiting: 1, clients: 2 });
+    // A known client would displace the stranger waiter, so it is admitted.
+    expect(bounded.admits('10.0.0.9')).toBe(true);
+    expect(await call(bounded, '10.0.0.3')).toBeInstanceOf(HashCapacityError);
+    await drain(inner, bounded);
+    expect(await Promise.all([running, waiting])).toEqual(['done', 'done']);
+  });
+
+  it('UserAccounts refuses with 503 before the user look-up when the hasher would refuse', async () => {
+    const users = await openUserRepository({ dataDir: ':memory:' });
+    try {
+      let lookups = 0;
+      const counted = new Proxy(users, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (property === 'findByUsername') lookups += 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const inner = new GatedHasher();
+      const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 1 });
+      const accounts = new UserAccounts(
+        counted,
+        bounded,
+        new LoginRateLimiter({ attempts: 10, windowSeconds: 60 }, null),
+      );
+      const login = (from: string): Promise<unknown> =>
+        accounts.verifyLogin({ username: `nobody-${from}`, password: 'anything at all' }, from).then(
+          () => 'logged in',
+          (error: unknown) => error,
+        );
+      const first = login('10.0.0.1');
+      const second = login('10.0.0.2');
+      for (let turn = 0; bounded.load.running + bounded.load.waiting < 2; turn += 1) {
+        if (turn > 1_000) throw new Error('the logins never reached the hasher');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lookups).toBe(2);
+      expect(await login('10.0.0.3')).toBeInstanceOf(HashCapacityError);
+      expect(lookups).toBe(2);
+      for (let turn = 0; bounded.load.running > 0; turn += 1) {
+        if (turn > 1_000) throw new Error('hashes never drained');
+        inner.openOldest();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(await first).toMatchObject({ code: 'invalid_credentials' });
+      expect(await second).toMatchObject({ code: 'invalid_credentials' });
+    } finally {
+      await users.close();
+    }
+  }, 60_000);
 });

@@ -1,43 +1,8 @@
 // Issue #14 item 3, the flood goal: wrong guesses, from any number of addresses, must not make a
 // right password wait. These pin the order and the bounds of the hash slots, not any timing.
 import { describe, expect, it } from '@jest/globals';
-import {
-  BoundedPasswordHasher,
-  ClientStanding,
-  HashCapacityError,
-  type PasswordHasher,
-} from '../src/index.js';
-
-/** A hasher whose checks end only when the test says so; `verify` is right only for 'right'. */
-class GatedHasher implements PasswordHasher {
-  readonly started: (string | undefined)[] = [];
-  private readonly gates: (() => void)[] = [];
-  private wait(client: string | undefined): Promise<void> {
-    this.started.push(client);
-    return new Promise((resolve) => this.gates.push(resolve));
-  }
-  openOldest(): void {
-    this.gates.shift()?.();
-  }
-  async hash(_password: string, client?: string): Promise<string> {
-    await this.wait(client);
-    return 'hash';
-  }
-  async verify(_hash: string, password: string, client?: string): Promise<boolean> {
-    await this.wait(client);
-    return password === 'right';
-  }
-  needsRehash(): boolean {
-    return false;
-  }
-  async burnOneVerification(_password: string, client?: string): Promise<void> {
-    await this.wait(client);
-  }
-}
-
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-}
+import { BoundedPasswordHasher, ClientStanding, HashCapacityError } from '../src/index.js';
+import { drain, GatedHasher, settle } from './support/gated-hasher.js';
 
 /** A password check for `client`; the promise says how it ended, never rejects. */
 function check(bounded: BoundedPasswordHasher, client: string, password = 'wrong'): Promise<unknown> {
@@ -45,15 +10,6 @@ function check(bounded: BoundedPasswordHasher, client: string, password = 'wrong
     (valid) => (valid ? 'right' : 'wrong'),
     (error: unknown) => error,
   );
-}
-
-/** Ends running hashes one by one until none is left. */
-async function drain(inner: GatedHasher, bounded: BoundedPasswordHasher): Promise<void> {
-  for (let turn = 0; bounded.load.running > 0; turn += 1) {
-    if (turn > 200) throw new Error('hashes never drained');
-    inner.openOldest();
-    await settle();
-  }
 }
 
 /** Makes each client failing: one completed wrong guess each (threshold 1 in these tests). */
@@ -109,6 +65,29 @@ describe('BoundedPasswordHasher puts clients with recent failures behind the oth
     await drain(inner, bounded);
     expect(await legit).toBe('right');
     expect(await Promise.all(flood.slice(0, 5))).toEqual(Array(5).fill('wrong'));
+  });
+
+  it('on one core (one slot) a known client waits for the hash in progress only, never for the line', async () => {
+    // What the app has under `taskset -c 0`: every slot but one is still one, so nothing is
+    // kept back, and the wait line is the known client's only priority.
+    const inner = new GatedHasher();
+    const bounded = new BoundedPasswordHasher(inner, { inFlight: 1, waiting: 2 });
+    await know(inner, bounded, ['10.0.0.1']);
+    const flood = FLOODERS.map((client) => check(bounded, client));
+    await settle();
+    expect(bounded.load).toMatchObject({ running: 1, waiting: 2 });
+    const legit = check(bounded, '10.0.0.1', 'right');
+    await settle();
+    // The known client took a stranger waiter's place, and starts as soon as the running hash ends.
+    inner.openOldest();
+    await settle();
+    expect(inner.started).toEqual([FLOODERS[0], '10.0.0.1']);
+    await drain(inner, bounded);
+    const waited = await Promise.all(flood.slice(1, 3));
+    expect(waited.filter((outcome) => outcome instanceof HashCapacityError)).toHaveLength(1);
+    expect(waited.filter((outcome) => outcome === 'wrong')).toHaveLength(1);
+    expect((await Promise.all(flood.slice(3))).every((o) => o instanceof HashCapacityError)).toBe(true);
+    expect(await legit).toBe('right');
   });
 
   it('the wait line serves known clients first, then strangers, then failing ones, each round-robin', async () => {

@@ -160,13 +160,17 @@ async function stopProcessTree(api: SpawnedApi, graceMs = 10_000): Promise<void>
   }
 }
 
-/** Spawns `node dist/main.js` with `env` and registers its stop with `teardown`. */
+/**
+ * Spawns `node dist/main.js` with `env` and registers its stop with `teardown`; `startTimeoutMs`
+ * is how long it may take to print its URL (spawn-api's default unless given).
+ */
 export async function startApiProcess(
   teardown: Teardown,
   env: Readonly<Record<string, string>>,
+  startTimeoutMs?: number,
 ): Promise<ApiProcess> {
   teardown.add('stray API processes', killStrayApiProcesses);
-  const api = await spawnApi(env);
+  const api = await spawnApi(env, startTimeoutMs);
   const pid = api.child.pid;
   if (pid === undefined) throw new Error('the API process has no pid');
   let stopping: Promise<void> | null = null;

@@ -131,6 +131,21 @@ export class BoundedPasswordHasher implements PasswordHasher {
     return this.standing.of(client);
   }
 
+  /**
+   * False when a hash for `client` would be refused at once now (no slot, a full wait line and
+   * nobody it may displace): the caller can refuse before any other work for it, such as the
+   * user look-up a login does first. Changes nothing; the hash itself still decides.
+   */
+  admits(client?: string): boolean {
+    const key = client ?? UNNAMED_CLIENT;
+    const standing = this.standing.of(key);
+    return (
+      this.mayStart(key, standing) ||
+      this.waiting < this.capacity.waiting ||
+      this.victimFor(key, standing) !== undefined
+    );
+  }
+
   hash(password: string, client?: string): Promise<string> {
     return this.withSlot(client, () => this.inner.hash(password, client));
   }
@@ -225,30 +240,44 @@ export class BoundedPasswordHasher implements PasswordHasher {
 
   /** With the wait line full: refuses one waiter to make room for the newcomer; true when it did. */
   private makeRoomFor(client: string, standing: Standing): boolean {
-    const rank = SERVICE_ORDER.indexOf(standing);
-    for (const lower of [...SERVICE_ORDER.slice(rank + 1)].reverse()) {
-      if (this.evictNewestOfLongest(this.lanes[lower], 0)) return true;
-    }
-    const lanes = this.lanes[standing];
-    // The newcomer's client would have one more waiter than now: evict only a client with more.
-    return this.evictNewestOfLongest(lanes, (lanes.get(client)?.length ?? 0) + 1);
-  }
-
-  /** Refuses the newest waiter of the client with the most waiters, if it has more than `fewerThan`. */
-  private evictNewestOfLongest(lanes: Lanes, fewerThan: number): boolean {
-    let longest: Waiter[] | undefined;
-    let longestClient = '';
-    for (const [waitingClient, lane] of lanes) {
-      if (longest === undefined || lane.length > longest.length) {
-        longest = lane;
-        longestClient = waitingClient;
-      }
-    }
-    if (longest === undefined || longest.length <= fewerThan) return false;
-    const evicted = longest.pop() as Waiter;
-    if (longest.length === 0) lanes.delete(longestClient);
+    const victim = this.victimFor(client, standing);
+    if (victim === undefined) return false;
+    const evicted = victim.lane.pop() as Waiter;
+    if (victim.lane.length === 0) victim.lanes.delete(victim.client);
     this.waiting -= 1;
     evicted.refuse(new HashCapacityError(1));
     return true;
+  }
+
+  /**
+   * Whose newest waiter a newcomer would displace from a full line: the client with the most
+   * waiters in the lowest class below the newcomer's; failing that, of its own class, if that
+   * client has more waiters than the newcomer's client would have with it.
+   */
+  private victimFor(
+    client: string,
+    standing: Standing,
+  ): { readonly lanes: Lanes; readonly client: string; readonly lane: Waiter[] } | undefined {
+    const rank = SERVICE_ORDER.indexOf(standing);
+    for (const lower of [...SERVICE_ORDER.slice(rank + 1)].reverse()) {
+      const victim = this.longest(this.lanes[lower], 0);
+      if (victim !== undefined) return victim;
+    }
+    const lanes = this.lanes[standing];
+    return this.longest(lanes, (lanes.get(client)?.length ?? 0) + 1);
+  }
+
+  /** The client with the most waiters in `lanes`, if it has more than `fewerThan`. */
+  private longest(
+    lanes: Lanes,
+    fewerThan: number,
+  ): { readonly lanes: Lanes; readonly client: string; readonly lane: Waiter[] } | undefined {
+    let found: { readonly lanes: Lanes; readonly client: string; readonly lane: Waiter[] } | undefined;
+    for (const [waitingClient, lane] of lanes) {
+      if (found === undefined || lane.length > found.lane.length) {
+        found = { lanes, client: waitingClient, lane };
+      }
+    }
+    return found !== undefined && found.lane.length > fewerThan ? found : undefined;
   }
 }

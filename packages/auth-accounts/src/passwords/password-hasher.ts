@@ -24,6 +24,11 @@ export interface PasswordHasher {
   needsRehash(passwordHash: string): boolean;
   /** Spends one verification's time on nothing, so an unknown username costs what a known one does. */
   burnOneVerification(password: string, client?: string): Promise<void>;
+  /**
+   * False when a hash for `client` would be refused at once now (a hasher with a capacity); a
+   * hasher without one leaves it out. Lets a login refuse before its user look-up.
+   */
+  admits?(client?: string): boolean;
 }
 
 /** Argon2id through a maintained native binding; passwords arrive NFKC-normalised and whole. */

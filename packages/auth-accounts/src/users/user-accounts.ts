@@ -5,6 +5,7 @@ import {
   type LoginUser,
   type UserView,
 } from '@authbench/auth-core';
+import { HashCapacityError } from '../errors/limit-errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -80,6 +81,10 @@ export class UserAccounts {
     let user: User | null;
     let valid: boolean;
     try {
+      // A hash that would be refused anyway is refused before the user look-up: under a flood,
+      // the look-ups of requests that get 503 would queue ahead of an honest login's (PGlite
+      // runs one query at a time, on the event loop).
+      if (this.hasher.admits?.(clientAddress) === false) throw new HashCapacityError(1);
       user = await this.findLoginCandidate(credentials.username);
       valid =
         user === null
