@@ -8,7 +8,10 @@
  *
  *   node benchmarks/scripts/request-cpu.mjs [--rounds 3] [--requests 4000]
  *     [--platforms express,fastify] [--levels silent,info] [--routes strategies,jwt,...]
- *     [--main apps/api/dist/main.js[,other/main.js]] [--profile DIR]
+ *     [--main apps/api/dist/main.js[,other/main.js]] [--profile DIR] [--peers lean-nest,bare-jwt]
+ *   --peers: the benchmark's peers (benchmarks/dist, build it first) in the same rounds, pinned
+ *   like the API, given the first build's JWT secret, issuer, audience and /strategies body:
+ *   lean-nest's public and JWT routes, bare-jwt's JWT route, as `peer <kind>` rows.
  *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR;
  *   summarise one with profile-top.mjs FILE <requests>.
  *
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     main: { type: 'string', default: 'apps/api/dist/main.js' },
     profile: { type: 'string' },
     connections: { type: 'string', default: '8' },
+    peers: { type: 'string', default: '' },
   },
 });
 const rounds = Number(values.rounds);
@@ -46,6 +50,12 @@ const platforms = values.platforms.split(',');
 const levels = values.levels.split(',');
 const routes = values.routes.split(',');
 const mains = values.main.split(',');
+const peers = values.peers === '' ? [] : values.peers.split(',');
+if (peers.length > 0 && values.profile !== undefined) throw new Error('--peers and --profile: one at a time');
+const PEER_SCRIPTS = {
+  'lean-nest': 'benchmarks/dist/lib/peers/lean-nest.js',
+  'bare-jwt': 'benchmarks/dist/lib/bare-jwt-server.js',
+};
 const CLK_TCK = 100; // getconf CLK_TCK on Linux
 
 function cpuTicks(pid) {
@@ -72,6 +82,7 @@ async function startApi(main, platform, level) {
     TOKEN_SECRET: randomBytes(32).toString('base64url'),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
+  const jwtSecret = env.JWT_SECRET;
   // --profile: the preload profiles the measured requests only (SIGUSR2 … SIGUSR1).
   const nodeArgs =
     values.profile === undefined
@@ -92,7 +103,45 @@ async function startApi(main, platform, level) {
     if (attempt > 600) throw new Error('API did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, base, pid: child.pid };
+  return { child, base, pid: child.pid, jwtSecret };
+}
+
+/** A peer on the API's CPU, checking what the API's JWT carries; its routes as [route, url, headers]. */
+async function startPeer(kind, platform, api, headers) {
+  const token = headers.jwt.authorization.slice('Bearer '.length);
+  const { iss, aud } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+  const env = { PATH: process.env.PATH ?? '', NODE_ENV: 'production' };
+  if (kind === 'bare-jwt')
+    Object.assign(env, { BARE_JWT_SECRET: api.jwtSecret, BARE_JWT_ISSUER: iss, BARE_JWT_AUDIENCE: aud });
+  else
+    Object.assign(env, {
+      PEER_JWT_SECRET: api.jwtSecret,
+      PEER_PLATFORM: platform,
+      PEER_JWT_ISSUER: iss,
+      PEER_JWT_AUDIENCE: aud,
+      PEER_PUBLIC_BODY: await (await fetch(`${api.base}/strategies`)).text(),
+    });
+  const child = spawn('taskset', ['-c', '0', process.execPath, resolve(root, PEER_SCRIPTS[kind])], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise((done, fail) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(text);
+      if (match) done(match[1]);
+    });
+    child.once('exit', () => fail(new Error(`peer ${kind} exited`)));
+  });
+  const routes =
+    kind === 'bare-jwt'
+      ? [['jwt', `${base}/`, headers.jwt]]
+      : [
+          ['strategies', `${base}/strategies`, {}],
+          ['jwt', `${base}/jwt/protected`, headers.jwt],
+        ];
+  return { child, pid: child.pid, routes };
 }
 
 async function credentials(base) {
@@ -149,8 +198,7 @@ async function profiled(api, label, run) {
   return result;
 }
 
-async function measure(api, route, headers, label) {
-  const url = route === 'strategies' ? `${api.base}/strategies` : `${api.base}/${route}/protected`;
+async function measure(api, route, headers, label, url = routeUrl(api.base, route)) {
   const [before, after] = await profiled(api, label, async () => {
     const start = cpuTicks(api.pid);
     await drive(url, headers, requests);
@@ -159,10 +207,39 @@ async function measure(api, route, headers, label) {
   return ((after - before) * (1_000_000 / CLK_TCK)) / requests;
 }
 
+function routeUrl(base, route) {
+  return route === 'strategies' ? `${base}/strategies` : `${base}/${route}/protected`;
+}
+
 function median(list) {
   const sorted = [...list].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Each peer in turn, while the first build's API (idle) is up: its secret and body. */
+async function measurePeers(api, platform, level, round, headers, samples) {
+  for (const kind of peers) {
+    const peer = await startPeer(kind, platform, api, headers);
+    try {
+      for (const [, url, routeHeaders] of peer.routes) await drive(url, routeHeaders, 2000);
+      for (const [route, url, routeHeaders] of peer.routes) {
+        const key = `${mains.length > 1 ? 'peer\t' : ''}${platform}\t${level}\tpeer ${kind} ${route}`;
+        const value = await measure(
+          peer,
+          route,
+          routeHeaders,
+          `peer-${kind}-${platform}-${route}-${round}`,
+          url,
+        );
+        samples.set(key, [...(samples.get(key) ?? []), value]);
+        process.stderr.write(`round ${round}\t${key}\t${value.toFixed(0)}\n`);
+      }
+    } finally {
+      peer.child.kill('SIGTERM');
+      await new Promise((r) => peer.child.once('exit', r));
+    }
+  }
 }
 
 // autocannon on CPU 1, away from the server on CPU 0.
@@ -205,6 +282,7 @@ if (process.env.REQUEST_CPU_PINNED !== '1') {
               // Each sample as it comes, on stderr: a long run under load shows its progress.
               process.stderr.write(`round ${round}\t${key}\t${value.toFixed(0)}\n`);
             }
+            if (build === 0) await measurePeers(api, platform, level, round, headers, samples);
           } finally {
             api.child.kill('SIGTERM');
             await new Promise((r) => api.child.once('exit', r));

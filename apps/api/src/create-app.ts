@@ -9,12 +9,11 @@ import { type InfrastructureOptions, openInfrastructure } from './auth/infrastru
 import { resolveSecrets } from './auth/secrets.js';
 import type { AppConfig } from './config/config.js';
 import { answerClientError, answerClientErrors } from './http/client-errors.js';
-import { limitCredentialHeaders } from './http/header-limits.js';
+import { frontDoor, type RequestCheck } from './http/front-door.js';
 import { BODY_LIMIT_BYTES, parseJsonBody } from './http/json-body.js';
 import { mountOpenApi } from './http/openapi.js';
-import { addRequestHook, type Middleware } from './http/request-hooks.js';
-import { requireJsonBodies } from './http/require-json.js';
-import { docsSecurityHeaders, securityHeaders } from './http/security-headers.js';
+import { addRequestCheck, addRequestHook, checkAsMiddleware, type Middleware } from './http/request-hooks.js';
+import { docsSecurityHeaders } from './http/security-headers.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
 import { createStartupLogger, requestIdOf } from './logging/index.js';
 import { mountStrategies } from './strategies/catalog.js';
@@ -28,6 +27,9 @@ export type AuthbenchApp = NestExpressApplication | NestFastifyApplication;
 /** How a platform runs Node-style middleware on every request (or below `prefix`), before routing. */
 type UseMiddleware = (middleware: Middleware, prefix?: string) => void;
 
+/** How a platform runs a synchronous check on every request, before routing. */
+type UseCheck = (check: RequestCheck) => void;
+
 /**
  * What is the same on both platforms: Node-style middleware, before routing, for unmatched
  * routes too, in this order — through `app.use` on express, as fastify `onRequest` hooks on
@@ -37,12 +39,11 @@ function applyCommon(
   app: INestApplication & { use(...handlers: unknown[]): unknown },
   config: AppConfig,
   use: UseMiddleware,
+  useCheck: UseCheck,
 ): void {
   app.useLogger(app.get(Logger));
   // First, so that every response below (errors and 404s included) carries the headers.
-  use(securityHeaders());
-  use(limitCredentialHeaders);
-  use(requireJsonBodies);
+  useCheck(frontDoor());
   app.enableShutdownHooks();
   if (config.NODE_ENV === 'production') {
     // CONTRACT §2: the page's helper endpoints do not exist in production (the page copes).
@@ -73,10 +74,15 @@ async function createExpressApp(
   // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
   // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
-  applyCommon(app, config, (middleware, prefix) => {
-    if (prefix === undefined) app.use(middleware);
-    else app.use(prefix, middleware);
-  });
+  applyCommon(
+    app,
+    config,
+    (middleware, prefix) => {
+      if (prefix === undefined) app.use(middleware);
+      else app.use(prefix, middleware);
+    },
+    (check) => app.use(checkAsMiddleware(check)),
+  );
   app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
   answerClientErrors(app.getHttpServer());
   return app;
@@ -123,7 +129,12 @@ async function createFastifyApp(
     bodyParser: false,
     bufferLogs: true,
   });
-  applyCommon(app, config, (middleware, prefix) => addRequestHook(fastify, middleware, prefix));
+  applyCommon(
+    app,
+    config,
+    (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
+    (check) => addRequestCheck(fastify, check),
+  );
   return app;
 }
 

@@ -16,6 +16,27 @@ describe('decodeBase64Url', () => {
     }
   });
 
+  it('accepts exactly the segments that re-encode to themselves (every 2- and 3-character one)', () => {
+    const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const wrong: string[] = [];
+    let refused = 0;
+    for (const a of digits) {
+      for (const b of digits) {
+        for (const segment of [`${a}${b}`, ...[...digits].map((c) => `${a}${b}${c}`)]) {
+          const lenient = Buffer.from(segment, 'base64url');
+          const canonical = lenient.toString('base64url') === segment;
+          const decoded = decodeBase64Url(segment);
+          if (decoded === null) refused += 1;
+          if (canonical ? decoded === null || !decoded.equals(lenient) : decoded !== null)
+            wrong.push(segment);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // A last character with 4 spare bits is canonical in 4 of 64 cases, with 2 spare bits in 16.
+    expect(refused).toBe(64 * 60 + 64 * 64 * 48);
+  });
+
   it('refuses invalid UTF-8 instead of substituting U+FFFD', () => {
     expect(decodeUtf8(Buffer.from([0x7b, 0xff, 0x7d]))).toBeNull();
     expect(decodeUtf8(Buffer.from('{"a":"é"}'))).toBe('{"a":"é"}');

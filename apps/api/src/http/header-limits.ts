@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { ProblemError } from '@authbench/auth-core';
 
 /** CONTRACT §2 Limits: an `Authorization` or `Cookie` header over 8 KiB is refused. */
@@ -51,11 +51,10 @@ export function oversizedCredentialHeader(rawHeaders: readonly string[]): 'Autho
   return null;
 }
 
-export function limitCredentialHeaders(
+/** The refusal of a request whose credential header is over the limit, or `undefined`. */
+export function credentialHeaderRejection(
   request: IncomingMessage,
-  _response: ServerResponse,
-  next: (error?: unknown) => void,
-): void {
+): CredentialHeaderTooLargeError | undefined {
   const header = oversizedCredentialHeader(request.rawHeaders);
-  next(header === null ? undefined : new CredentialHeaderTooLargeError(header));
+  return header === null ? undefined : new CredentialHeaderTooLargeError(header);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import type { RequestCheck } from './front-door.js';
 
 /** Node-style middleware, as both platforms' `app.use` take it. */
 export type Middleware = (
@@ -38,4 +39,25 @@ export function addRequestHook(fastify: FastifyInstance, middleware: Middleware,
       else done(error as Error);
     });
   });
+}
+
+/**
+ * Runs a synchronous check as a fastify `onRequest` hook on Node's request and response: no
+ * per-request callback, its error (if any) straight to fastify's error handler (Nest's filter).
+ */
+export function addRequestCheck(fastify: FastifyInstance, check: RequestCheck): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const error = check(request.raw, reply.raw);
+    if (error === undefined) done();
+    else done(error);
+  });
+}
+
+/** The same check as express middleware. */
+export function checkAsMiddleware(check: RequestCheck): Middleware {
+  return (request, response, next) => {
+    const error = check(request, response);
+    if (error === undefined) next();
+    else next(error);
+  };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import typeIs from 'type-is';
 
@@ -12,14 +12,9 @@ function hasBody(request: IncomingMessage): boolean {
  * CONTRACT §2 is JSON in and out: a body of any other type is refused with 415, not ignored.
  * Plain Node types and type-is (what express's `req.is` is), so both HTTP platforms mount it.
  */
-export function requireJsonBodies(
-  request: IncomingMessage,
-  _response: ServerResponse,
-  next: (error?: unknown) => void,
-): void {
+export function jsonBodyRejection(request: IncomingMessage): UnsupportedMediaTypeException | undefined {
   if (hasBody(request) && !typeIs(request, ['application/json'])) {
-    next(new UnsupportedMediaTypeException('Request bodies must be application/json.'));
-    return;
+    return new UnsupportedMediaTypeException('Request bodies must be application/json.');
   }
-  next();
+  return undefined;
 }

@@ -56,13 +56,50 @@ type Middleware = (
  * `Strict-Transport-Security` — the app speaks plain HTTP; HSTS, a promise about a whole
  * host and its subdomains, belongs to the TLS-terminating proxy that knows it.
  */
-export function securityHeaders(): Middleware {
+function apiHelmet(): Middleware {
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives: API_CONTENT_SECURITY_POLICY },
     referrerPolicy: { policy: 'no-referrer' },
     xFrameOptions: { action: 'deny' },
     strictTransportSecurity: false,
   });
+}
+
+/** A header name and value, in the order helmet sets them. */
+export type HeaderEntry = readonly [name: string, value: string];
+
+/**
+ * helmet's output for the API, captured once at start-up: with no per-request directive (no
+ * nonce function), helmet writes the same values on every response, so running its chain of
+ * eleven middleware per request would only repeat them. The values stay helmet's. It also
+ * removes `X-Powered-By`, which neither platform sends here (express's is disabled in
+ * create-app.ts, fastify has none); any other removal, or a helmet that answers later, fails
+ * start-up rather than silently dropping a header.
+ */
+export function apiSecurityHeaders(): readonly HeaderEntry[] {
+  const entries: HeaderEntry[] = [];
+  let finished = false;
+  const recorder = {
+    setHeader(name: string, value: unknown): void {
+      entries.push([name, String(value)]);
+    },
+    removeHeader(name: string): void {
+      if (name.toLowerCase() !== 'x-powered-by') {
+        throw new TypeError(`helmet removes ${name}: the precomputed headers cannot do that`);
+      }
+    },
+  };
+  apiHelmet()({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error !== undefined) throw error;
+    finished = true;
+  });
+  if (!finished) throw new TypeError('helmet did not finish synchronously: its headers vary per request');
+  return Object.freeze(entries);
+}
+
+/** Writes the headers computed once by `apiSecurityHeaders`. */
+export function writeHeaders(response: ServerResponse, headers: readonly HeaderEntry[]): void {
+  for (const [name, value] of headers) response.setHeader(name, value);
 }
 
 /** Mounted at `/docs` after `securityHeaders()`: Swagger UI needs the allowances above. */
