@@ -18,6 +18,7 @@ import {
   type RoundCaseInput,
   type RoundRoute,
   roundCases,
+  routeRoundsSeconds,
   runRounds,
 } from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
@@ -165,8 +166,7 @@ export const httpThroughput: Family = {
       .filter((plan) => servicesMissing(plan) === null)
       .map((plan) => plan.config),
   estimateSeconds: (ctx) => {
-    const { count, durationSec, firstWarmupSec, warmupSec } = ctx.sizes.httpRounds;
-    const perRoute = firstWarmupSec + (count - 1) * warmupSec + count * (durationSec + 0.4);
+    const perRoute = routeRoundsSeconds(ctx.sizes.httpRounds);
     const plans = plansOf(ctx).filter((plan) => servicesMissing(plan) === null);
     const routes = 1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0);
     const starts = plans.reduce((sum, plan) => sum + 1 + plan.peers.length, 1);

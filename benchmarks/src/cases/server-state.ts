@@ -14,7 +14,7 @@ import { buildStrategy, CATALOG_NAMES, issueCredential, MapUsers } from '../lib/
  * Question 4: what does the server keep per active login, and does verification get slower
  * as logins pile up? Bytes of server state per login (in-process: the heapUsed + external
  * delta in a fresh process per strategy and size, never negative; Redis: `used_memory` delta
- * on a private redis-server) at 1k/10k/100k logins (quick: 1k),
+ * on a private redis-server) at 1k/10k/50k logins (quick: 1k),
  * verification cost at each size, for every strategy of the app's catalog built as the app
  * builds it (`lib/strategies.ts`: its defaults, store bounds and key prefixes); the
  * credential's bytes on the wire; and store look-ups per request, counted on the wire by the

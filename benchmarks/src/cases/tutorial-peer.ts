@@ -9,7 +9,13 @@ import { profileHttpRoute } from '../lib/http-profile.js';
 import type { LoadSpec } from '../lib/loadgen.js';
 import type { ManagedProcess } from '../lib/processes.js';
 import { missingPython, PYTHON_DIR } from '../lib/python.js';
-import { everyRoundMetered, type RoundRoute, roundCases, runRounds } from '../lib/rounds.js';
+import {
+  everyRoundMetered,
+  type RoundRoute,
+  roundCases,
+  routeRoundsSeconds,
+  runRounds,
+} from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
 
 /**
@@ -89,11 +95,8 @@ export const tutorialPeer: Family = {
     ...[missingService('redis'), missingService('postgres')].filter((entry) => entry !== null),
   ],
   apiConfigs: () => ['redis-2w'],
-  estimateSeconds: (ctx) => {
-    const { count, durationSec, firstWarmupSec, warmupSec } = ctx.sizes.httpRounds;
-    const perRoute = firstWarmupSec + (count - 1) * warmupSec + count * (durationSec + 0.4);
-    return 6 * perRoute + 8;
-  },
+  // Six routes, and two gunicorn starts.
+  estimateSeconds: (ctx) => 6 * routeRoundsSeconds(ctx.sizes.httpRounds) + 8,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const rounds = ctx.sizes.httpRounds;

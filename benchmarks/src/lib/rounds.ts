@@ -173,3 +173,25 @@ export function everyRoundMetered(
 ): boolean {
   return results.every(({ result }) => loadNumbers(result, connections).apiCpuUsPerRequest !== undefined);
 }
+
+/**
+ * Seconds a load run costs beyond its warm-up and measured window: the check request, two calls
+ * to the load generator, the /proc readings around the window. Calibrated on the last full run:
+ * http-throughput took 789 s for 252 runs (2 s windows, warm-ups 1 s then 0.25 s) and 14 process
+ * starts of about 6 s, which leaves 0.42 s a run.
+ */
+export const LOAD_RUN_OVERHEAD_SEC = 0.45;
+
+/** Seconds one route takes over all its rounds: the first warm-up long, the others short. */
+export function routeRoundsSeconds(rounds: {
+  readonly count: number;
+  readonly durationSec: number;
+  readonly firstWarmupSec: number;
+  readonly warmupSec: number;
+}): number {
+  return (
+    rounds.firstWarmupSec +
+    (rounds.count - 1) * rounds.warmupSec +
+    rounds.count * (rounds.durationSec + LOAD_RUN_OVERHEAD_SEC)
+  );
+}
