@@ -81,7 +81,19 @@ function targetStatus(target: TargetResult): string {
 function columnsFor(unit: string): Column[] {
   switch (unit) {
     case 'µs':
-      return [number('median', 'median µs'), number('p10', 'p10'), number('p90', 'p90')];
+      // Measured in rounds: the median's interval (`low`–`high`); sampled once: p10–p90, a spread.
+      return [
+        {
+          title: 'median µs (95% interval over rounds)',
+          cell: (entry) =>
+            entry.numbers.low === undefined || entry.numbers.high === undefined
+              ? format(entry.numbers.median)
+              : `${format(entry.numbers.median)} (${format(entry.numbers.low)}–${format(entry.numbers.high)})`,
+        },
+        number('rounds', 'rounds'),
+        number('p10', 'p10 (one sample)'),
+        number('p90', 'p90 (one sample)'),
+      ];
     case 'req/s':
       return [
         withInterval('reqPerSec', 'req/s (interval)'),

@@ -17,13 +17,23 @@ export function modelColumns(
     title,
     cell: (entry) => format(entry.numbers[key]),
   });
+  /** A percentile with its bootstrap interval over the run's requests, when recorded. */
+  const percentile = (key: string, title: string): ReportColumn => ({
+    title,
+    cell: (entry) => {
+      const low = entry.numbers[`${key}Low`];
+      const high = entry.numbers[`${key}High`];
+      const value = format(entry.numbers[key]);
+      return low === undefined || high === undefined ? value : `${value} (${format(low)}–${format(high)})`;
+    },
+  });
   if (family === 'open-loop' && unit === 'ms') {
     return [
       number('offeredPerSec', 'offered req/s'),
       number('achievedPerSec', 'achieved req/s'),
-      number('p50Ms', 'p50 ms'),
-      number('p99Ms', 'p99 ms'),
-      number('p999Ms', 'p99.9 ms'),
+      percentile('p50Ms', 'p50 ms (bootstrap interval)'),
+      percentile('p99Ms', 'p99 ms'),
+      percentile('p999Ms', 'p99.9 ms'),
       {
         title: 'errors / time-outs / non-2xx',
         cell: (entry) =>
