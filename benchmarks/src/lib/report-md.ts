@@ -1,6 +1,6 @@
 import type { ChartFile } from './charts.js';
 import { machineCondition, readingThisReport } from './reading.js';
-import { modelColumns } from './report-model.js';
+import { intervalColumn, modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
 import { round } from './stats.js';
@@ -42,17 +42,7 @@ const number = (key: string, title: string): Column => ({
 });
 
 /** The median with its interval when the case was measured in rounds: `3 800 (3 631–3 987)`. */
-const withInterval = (key: string, title: string): Column => ({
-  title,
-  cell: (entry) => {
-    const low = entry.numbers[`${key}Low`];
-    const high = entry.numbers[`${key}High`];
-    const median = format(entry.numbers[key]);
-    return low === undefined || high === undefined || low === high
-      ? median
-      : `${median} (${format(low)}–${format(high)})`;
-  },
-});
+const withInterval = (key: string, title: string): Column => intervalColumn(key, title, format);
 
 function targetMeasured(target: TargetResult): string {
   if (target.measured === null) return '—';
