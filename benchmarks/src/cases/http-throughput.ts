@@ -4,7 +4,7 @@ import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
 import { medianInterval } from '../lib/interval.js';
-import { type LoadResult, type LoadSpec, loadNumbers } from '../lib/loadgen.js';
+import type { LoadResult, LoadSpec } from '../lib/loadgen.js';
 import {
   PEER_ROUTES,
   type PeerKind,
@@ -13,8 +13,14 @@ import {
   type StartedPeer,
   startPeer,
 } from '../lib/peers/start-peers.js';
-import type { CaseInput } from '../lib/results.js';
-import { aggregateRounds, type RoundRoute, runRounds } from '../lib/rounds.js';
+import {
+  everyRoundMetered,
+  type RoundCaseInput,
+  type RoundRoute,
+  roundCases,
+  routeRoundsSeconds,
+  runRounds,
+} from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
 
 /**
@@ -160,8 +166,7 @@ export const httpThroughput: Family = {
       .filter((plan) => servicesMissing(plan) === null)
       .map((plan) => plan.config),
   estimateSeconds: (ctx) => {
-    const { count, durationSec, firstWarmupSec, warmupSec } = ctx.sizes.httpRounds;
-    const perRoute = firstWarmupSec + (count - 1) * warmupSec + count * (durationSec + 0.4);
+    const perRoute = routeRoundsSeconds(ctx.sizes.httpRounds);
     const plans = plansOf(ctx).filter((plan) => servicesMissing(plan) === null);
     const routes = 1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0);
     const starts = plans.reduce((sum, plan) => sum + 1 + plan.peers.length, 1);
@@ -188,47 +193,11 @@ export const httpThroughput: Family = {
     /** The req/s case and, when the server's CPU was metered in every round, its CPU case. */
     const addRounds = (
       results: readonly { result: LoadResult; position: number }[],
-      input: Omit<CaseInput, 'value' | 'numbers' | 'notes' | 'rounds' | 'family' | 'unit' | 'better'>,
+      input: RoundCaseInput,
       withCpu: boolean,
     ) => {
-      const aggregated = aggregateRounds(results, connections);
-      scope.add({
-        ...input,
-        unit: 'req/s',
-        better: 'higher',
-        value: aggregated.value,
-        numbers: aggregated.numbers,
-        rounds: aggregated.rounds,
-        notes: aggregated.notes,
-      });
-      if (!withCpu) return;
-      const cpu = aggregated.numbers.apiCpuUsPerRequest;
-      if (cpu === undefined) return;
-      const numbers: Record<string, number> = {};
-      for (const [key, value] of Object.entries(aggregated.numbers)) {
-        if (key.includes('CpuUsPerRequest') || key === 'rounds' || key === 'intervalCoverage')
-          numbers[key] = value;
-      }
-      scope.add({
-        ...input,
-        id: `${input.id}/cpu`,
-        baselineId: `${input.baselineId}/cpu`,
-        label: `${input.label} — server CPU per request`,
-        unit: 'µs/request',
-        better: 'lower',
-        value: cpu,
-        numbers,
-        // `value` per round is what a target pairs (results.ts pairedRatios).
-        rounds: aggregated.rounds.map((entry) => ({
-          position: entry.position ?? 0,
-          value: entry.apiCpuUsPerRequest ?? Number.NaN,
-          apiCpuUsPerRequest: entry.apiCpuUsPerRequest ?? Number.NaN,
-        })),
-        notes: aggregated.notes,
-      });
+      for (const entry of roundCases(results, connections, input, withCpu)) scope.add(entry);
     };
-    const everyRoundMetered = (results: readonly { result: LoadResult; position: number }[]) =>
-      results.every(({ result }) => loadNumbers(result, connections).apiCpuUsPerRequest !== undefined);
 
     // The load generator's ceiling: a bare node:http server with the baseline route's body.
     scope.step('starting the API (memory-1w)', done, total);
@@ -305,7 +274,7 @@ export const httpThroughput: Family = {
         await Promise.all(peers.map((peer) => peer.stop()));
       }
       // CPU cases only when every route of the group was metered: a CPU case needs its baseline's.
-      const withCpu = routes.every((route) => everyRoundMetered(byRoute.get(route.key) ?? []));
+      const withCpu = routes.every((route) => everyRoundMetered(byRoute.get(route.key) ?? [], connections));
       for (const route of routes) {
         const results = byRoute.get(route.key) ?? [];
         const common = {

@@ -4,7 +4,8 @@ import { createPassportJwtBaseline, generateDevKeyPair, type JwtAlgorithm } from
 import { createVerifier } from 'fast-jwt';
 import { importSPKI, jwtVerify } from 'jose';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
-import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
+import { roundFigures, sampleInRounds } from '../lib/interleaved.js';
+import { expectOutcome, sampleSeconds } from '../lib/sampler.js';
 import { buildStrategy, issueCredential, MapUsers } from '../lib/strategies.js';
 
 /**
@@ -32,16 +33,22 @@ export const jwtLibraries: Family = {
   id: 'jwt-libraries',
   title: 'JWT verification by library',
   description:
-    'One access token verified by fast-jwt (baseline), jose, passport-jwt with a string secret (the common setup) and with a KeyObject, and the authbench strategy (its verify, and the whole request path with the bearer parser); HS256, RS256, ES256. Median µs per verification, no store look-up (JWT_REVOCATION=none).',
+    'One access token verified by fast-jwt (baseline), jose, passport-jwt with a string secret (the common setup) and with a KeyObject, and the authbench strategy (its verify, and the whole request path with the bearer parser); HS256, RS256, ES256. Median µs per verification over interleaved rounds (full GC before each sample) with its 95 % interval, no store look-up (JWT_REVOCATION=none).',
   missing: () => [],
-  estimateSeconds: (ctx) => ALGORITHMS.length * LIBRARIES.length * sampleSeconds(ctx.sizes.sampler) + 2,
+  estimateSeconds: (ctx) =>
+    ALGORITHMS.length *
+      LIBRARIES.length *
+      ctx.sizes.tradeoffs.rounds *
+      (sampleSeconds(ctx.sizes.tradeoffs.sampler) + 0.02) +
+    2,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const { fixtures } = ctx;
     const user = { id: fixtures.userId, username: fixtures.username, tokenVersion: 0 };
     const users = new MapUsers();
     users.add(user.id, user.username);
-    const total = ALGORITHMS.length * LIBRARIES.length;
+    const { rounds, sampler } = ctx.sizes.tradeoffs;
+    const total = ALGORITHMS.length * rounds;
     let done = 0;
     for (const algorithm of ALGORITHMS) {
       const symmetric = algorithm.startsWith('HS');
@@ -96,19 +103,23 @@ export const jwtLibraries: Family = {
         authbench: () => strategy.verify(token),
       };
       const baselineId = `jwt-libraries/${algorithm.toLowerCase()}/fast-jwt`;
+      for (const [library] of LIBRARIES) {
+        await expectOutcome(`${algorithm} ${library}`, operations[library], 'accept');
+      }
+      // Every library once per round, order rotated, a full GC before each (interleaved.ts).
+      const perRound = await sampleInRounds(
+        LIBRARIES.map(([library]) => ({ key: library, run: operations[library] })),
+        rounds,
+        sampler,
+        (round) => scope.step(`${algorithm} · round ${round + 1}/${rounds}`, done++, total),
+      );
       for (const [library, label] of LIBRARIES) {
-        scope.step(`${algorithm} · ${library}`, done, total);
-        const operation = operations[library];
-        await expectOutcome(`${algorithm} ${library}`, operation, 'accept');
-        const stats = await sample(operation, ctx.sizes.sampler);
-        done += 1;
         scope.add({
           id: `jwt-libraries/${algorithm.toLowerCase()}/${library}`,
           label: `${algorithm}: ${label}`,
           unit: 'µs',
           better: 'lower',
-          value: stats.medianNs / 1000,
-          numbers: microseconds(stats),
+          ...roundFigures(perRound.get(library) ?? [], 1000),
           baselineId,
           params: { algorithm, library, tokenBytes: Buffer.byteLength(token) },
         });

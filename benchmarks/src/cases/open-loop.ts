@@ -2,6 +2,7 @@ import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { STRATEGIES, type StrategyName } from '../lib/http.js';
 import type { MeteredServer } from '../lib/loadgen.js';
 import { summarizeOverload, summarizeWindow, type WindowSummary } from '../lib/open-loop.js';
+import { percentileIntervals } from '../lib/open-loop-bootstrap.js';
 import { OpenLoopGenerator } from '../lib/open-loop-generator.js';
 import { treeCpuMs } from '../lib/proc.js';
 
@@ -146,6 +147,7 @@ export const openLoop: Family = {
           return {
             ...result,
             window: summarizeWindow(result.samples, 0, sizes.levelSec * 1000),
+            intervals: percentileIntervals(result.samples, 0, sizes.levelSec * 1000),
             cpu: { ...cpu, loadgenCpuShare: result.loadgenCpuMs / 1000 / runSec },
           };
         };
@@ -187,7 +189,7 @@ export const openLoop: Family = {
                   `the generator sent late (p99 lag ${run.window.sendLagP99Ms.toFixed(1)} ms), counted as latency`,
                 ]
               : [];
-          addLevel(pct, run.window, run.cpu, notes);
+          addLevel(pct, run.window, { ...run.cpu, ...run.intervals }, notes);
         }
 
         scope.step(`${route}: ${OVERLOAD} % then ${RECOVERY} %`, done, total);
@@ -211,6 +213,7 @@ export const openLoop: Family = {
           over.window,
           {
             ...over.cpu,
+            ...over.intervals,
             backlogMax: overload.backlogMax,
             backlogGrowthPerSec: overload.backlogGrowthPerSec,
             healthyMs,
@@ -224,7 +227,7 @@ export const openLoop: Family = {
       await generator.stop();
     }
     scope.note(
-      `Capacity is each route's closed-loop req/s (autocannon, ${ctx.sizes.load.connections} connections, ${sizes.capacitySec} s); the offered rates are percentages of it, sent on a Poisson schedule for ${sizes.levelSec} s each by a node:http keep-alive generator (up to ${sizes.maxSockets} sockets) that never waits for a reply before the next send. Latency runs from the scheduled send time, so queueing in the server, the socket pool or a late generator all count; a request unfinished ${sizes.timeoutMs} ms after its scheduled time is a time-out. The case value is p99; achieved req/s counts 2xx responses that ended inside the window.`,
+      `Capacity is each route's closed-loop req/s (autocannon, ${ctx.sizes.load.connections} connections, ${sizes.capacitySec} s); the offered rates are percentages of it, sent on a Poisson schedule for ${sizes.levelSec} s each by a node:http keep-alive generator (up to ${sizes.maxSockets} sockets) that never waits for a reply before the next send. Latency runs from the scheduled send time, so queueing in the server, the socket pool or a late generator all count; a request unfinished ${sizes.timeoutMs} ms after its scheduled time is a time-out. The case value is p99; achieved req/s counts 2xx responses that ended inside the window. Each p50/p99/p99.9 carries a 95 % moving-block bootstrap interval (…Low/…High: 100 ms blocks of consecutive requests, 200 resamples) over the requests of that one run: how precisely the run pins its percentiles, not how much a run at another minute would differ.`,
     );
     scope.note(
       `Past capacity: ${OVERLOAD} % for ${sizes.levelSec} s, then ${RECOVERY} % for ${sizes.recoverySec} s. backlogMax is the most requests in flight, backlogGrowthPerSec how fast the queue grew; recoveryMs is the time from the drop until the first 100 ms in which every request succeeded within healthyMs (twice the p99 at ${RECOVERY} %). Capacity comes from a short closed-loop run on a shared 2-core VM, so "110 %" may land below or above the true limit: read achieved req/s.`,

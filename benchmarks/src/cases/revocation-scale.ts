@@ -1,7 +1,7 @@
 import type { SqlUserRepository } from '@authbench/auth-accounts';
 import type { AuthStrategy, LoginUser, Principal } from '@authbench/auth-core';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
-import { settledHeapBytes } from '../lib/gc.js';
+import { fullGc, settledHeapBytes } from '../lib/gc.js';
 import { bareExchange, createLoginUser, embeddedUsers, reloadLoginUser, timed } from '../lib/in-process.js';
 import { roundNumbers, sampleInRounds } from '../lib/interleaved.js';
 import { medianInterval } from '../lib/interval.js';
@@ -178,6 +178,8 @@ async function measureLogoutAll(ctx: RunContext, scope: FamilyScope, step: (labe
     for (let round = 0; round < rounds; round += 1) {
       step(`logout-all · round ${round + 1}/${rounds}`);
       for (const entry of roundOrder(contenders, round)) {
+        // One contender's garbage is not collected on the next one's clock.
+        fullGc();
         const walls: number[] = [];
         for (let repeat = 0; repeat < logoutAllRepeats; repeat += 1) {
           const user = await reloadLoginUser(users, entry.userId);

@@ -2,7 +2,7 @@ import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { STRATEGIES } from '../lib/http.js';
 import type { LoadResult } from '../lib/loadgen.js';
 import type { CaseInput } from '../lib/results.js';
-import { aggregateRounds, type RoundRoute, runRounds } from '../lib/rounds.js';
+import { type RoundRoute, roundCases, runRounds } from '../lib/rounds.js';
 import {
   crossoverCores,
   efficiencyOf,
@@ -123,21 +123,21 @@ async function measureOwn(ctx: RunContext, scope: FamilyScope): Promise<Map<stri
       });
     });
     for (const route of routes) {
-      const aggregated = aggregateRounds(byRoute.get(route) ?? [], ctx.sizes.load.connections);
       const id = `scale-model/measured/${config}/${route}`;
-      scope.add({
-        id,
-        label: `measured for the model: ${route} GET /${route}/protected — ${api.config.description}`,
-        unit: 'req/s',
-        better: 'higher',
-        value: aggregated.value,
-        numbers: aggregated.numbers,
-        rounds: aggregated.rounds,
-        notes: aggregated.notes,
-        baselineId: id,
-        params: { config, route, workers: api.config.workers, measured: true },
-      });
-      const measured = fromNumbers(aggregated.numbers, aggregated.value);
+      const [throughput] = roundCases(
+        byRoute.get(route) ?? [],
+        ctx.sizes.load.connections,
+        {
+          id,
+          label: `measured for the model: ${route} GET /${route}/protected — ${api.config.description}`,
+          baselineId: id,
+          params: { config, route, workers: api.config.workers, measured: true },
+        },
+        false,
+      );
+      if (throughput === undefined) continue;
+      scope.add(throughput);
+      const measured = fromNumbers(throughput.numbers, throughput.value);
       if (measured !== null) found.set(key(config, route), measured);
     }
   }

@@ -3,8 +3,9 @@ import { generateDevKeyPair } from '@authbench/auth-jwt';
 import { RedisConnection, type RedisReply } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
+import { roundFigures, sampleInRounds } from '../lib/interleaved.js';
 import { IpcClient } from '../lib/ipc.js';
-import { expectOutcome, microseconds, sample, sampleSeconds } from '../lib/sampler.js';
+import { expectOutcome, sampleSeconds } from '../lib/sampler.js';
 import { missingService, startScratchRedis } from '../lib/services.js';
 import { stateBytes, stateUserOf } from '../lib/state-bytes.js';
 import { buildStrategy, CATALOG_NAMES, issueCredential, MapUsers } from '../lib/strategies.js';
@@ -13,7 +14,7 @@ import { buildStrategy, CATALOG_NAMES, issueCredential, MapUsers } from '../lib/
  * Question 4: what does the server keep per active login, and does verification get slower
  * as logins pile up? Bytes of server state per login (in-process: the heapUsed + external
  * delta in a fresh process per strategy and size, never negative; Redis: `used_memory` delta
- * on a private redis-server) at 1k/10k/100k logins (quick: 1k),
+ * on a private redis-server) at 1k/10k/50k logins (quick: 1k),
  * verification cost at each size, for every strategy of the app's catalog built as the app
  * builds it (`lib/strategies.ts`: its defaults, store bounds and key prefixes); the
  * credential's bytes on the wire; and store look-ups per request, counted on the wire by the
@@ -137,44 +138,37 @@ async function measureState(
           const kept: string[] = [];
           for (let index = 0; index < Math.min(KEPT, size); index += 1) kept.push(await built.login(index));
           const added = size - kept.length;
-          let numbers: Record<string, number>;
+          let bytes: ReturnType<typeof stateBytes>;
+          let loginsMeasured: number;
           let reported: number | null;
           if (store === 'memory') {
             // Bytes from a fresh process (forced GCs, repeated readings); this process only
             // logs in for the verify timing below.
             const fresh = await freshProcessReadings(ctx, strategy, size);
             for (let index = kept.length; index < size; index += 1) await built.login(index);
-            const bytes = stateBytes(fresh.before, fresh.after, fresh.logins);
+            bytes = stateBytes(fresh.before, fresh.after, fresh.logins);
+            loginsMeasured = fresh.logins;
             reported = fresh.reported;
-            numbers = {
-              bytesPerLogin: bytes.bytesPerLogin,
-              totalBytes: Math.max(0, bytes.rawDeltaBytes),
-              rawDeltaBytes: bytes.rawDeltaBytes,
-              noiseFloorBytes: bytes.noiseBytes,
-              noiseFloorBytesPerLogin: bytes.noiseBytesPerLogin,
-              belowNoise: bytes.belowNoise ? 1 : 0,
-              loginsMeasured: fresh.logins,
-              activeLogins: size,
-            };
           } else {
             const readBytes = async () =>
               infoField(await (redis as RedisConnection).command('', ['INFO', 'memory']), 'used_memory');
             const before = [await readBytes(), await readBytes(), await readBytes()];
             await inBatches(added, 32, (offset) => built.login(kept.length + offset));
             const after = [await readBytes(), await readBytes(), await readBytes()];
-            const bytes = stateBytes(before, after, added);
+            bytes = stateBytes(before, after, added);
+            loginsMeasured = added;
             reported = await built.count();
-            numbers = {
-              bytesPerLogin: bytes.bytesPerLogin,
-              totalBytes: Math.max(0, bytes.rawDeltaBytes),
-              rawDeltaBytes: bytes.rawDeltaBytes,
-              noiseFloorBytes: bytes.noiseBytes,
-              noiseFloorBytesPerLogin: bytes.noiseBytesPerLogin,
-              belowNoise: bytes.belowNoise ? 1 : 0,
-              loginsMeasured: added,
-              activeLogins: size,
-            };
           }
+          const numbers: Record<string, number> = {
+            bytesPerLogin: bytes.bytesPerLogin,
+            totalBytes: Math.max(0, bytes.rawDeltaBytes),
+            rawDeltaBytes: bytes.rawDeltaBytes,
+            noiseFloorBytes: bytes.noiseBytes,
+            noiseFloorBytesPerLogin: bytes.noiseBytesPerLogin,
+            belowNoise: bytes.belowNoise ? 1 : 0,
+            loginsMeasured,
+            activeLogins: size,
+          };
           if (reported !== null) numbers.loginsReportedByStore = reported;
           if (store === 'redis' && redis !== null) {
             const keys = Number(await redis.command('', ['DBSIZE']));
@@ -209,15 +203,18 @@ async function measureState(
               'accept',
             );
           }
+          // Rounds with a full GC before each (interleaved.ts): a median with its interval. The
+          // strategies cannot share the rounds: each size's state is built (and flushed) per strategy.
           let turn = 0;
-          const stats = await sample(() => built.verify(kept[turn++ % kept.length] ?? ''), ctx.sizes.sampler);
+          const verify = () => built.verify(kept[turn++ % kept.length] ?? '');
+          const { rounds, sampler } = ctx.sizes.tradeoffs;
+          const perRound = await sampleInRounds([{ key: 'verify', run: verify }], rounds, sampler);
           scope.add({
             id: `server-state/verify/${store}/${strategy}/${size}`,
             label: `${strategy}: verify with ${size.toLocaleString('en')} active logins (${store})`,
             unit: 'µs',
             better: 'lower',
-            value: stats.medianNs / 1000,
-            numbers: microseconds(stats),
+            ...roundFigures(perRound.get('verify') ?? [], 1000),
             baselineId: `server-state/verify/${store}/${strategy}/${smallest}`,
             params: { strategy, store, activeLogins: size },
           });
@@ -373,7 +370,10 @@ export const serverState: Family = {
   estimateSeconds: (ctx) => {
     const logins = ctx.sizes.stateSizes.reduce((sum, size) => sum + size, 0);
     return (
-      2 * CATALOG_NAMES.length * ctx.sizes.stateSizes.length * (sampleSeconds(ctx.sizes.sampler) + 0.3) +
+      2 *
+        CATALOG_NAMES.length *
+        ctx.sizes.stateSizes.length *
+        (ctx.sizes.tradeoffs.rounds * (sampleSeconds(ctx.sizes.tradeoffs.sampler) + 0.02) + 0.3) +
       (logins * 2 * CATALOG_NAMES.length * 100) / 1e6 +
       6 +
       (4 * ctx.sizes.lookupRequests) / 500

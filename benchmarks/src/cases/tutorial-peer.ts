@@ -6,9 +6,16 @@ import { waitForWorkers } from '../lib/api-process.js';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { type Credential, ensureUser, login, waitForHttp } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
-import { loadNotes, loadNumbers } from '../lib/loadgen.js';
+import type { LoadSpec } from '../lib/loadgen.js';
 import type { ManagedProcess } from '../lib/processes.js';
 import { missingPython, PYTHON_DIR } from '../lib/python.js';
+import {
+  everyRoundMetered,
+  type RoundRoute,
+  roundCases,
+  routeRoundsSeconds,
+  runRounds,
+} from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
 
 /**
@@ -17,6 +24,9 @@ import { missingService } from '../lib/services.js';
  * or a PyJWT HS256 token checked by a `token_required` decorator that reads the user), served
  * by Debian's gunicorn with 2 sync workers, against authbench with API_WORKERS=2 (Redis +
  * PostgreSQL, the configuration several workers need), under the same load, pinned alike.
+ * Every route runs in the same interleaved rounds (rounds.ts, order rotated per round), and
+ * each side's server CPU per request is read from /proc: gunicorn's master and workers (its
+ * process tree), authbench's workers, and Redis / PostgreSQL separately.
  */
 const WORKERS = 2;
 
@@ -66,20 +76,31 @@ async function startGunicorn(
   }
 }
 
+type TutorialRoute = `${'flask' | 'authbench'}/${'ping' | 'baseline' | 'token' | 'jwt'}`;
+
+interface PeerRun {
+  readonly key: TutorialRoute;
+  readonly label: string;
+  readonly spec: LoadSpec;
+  readonly baseline: TutorialRoute;
+}
+
 export const tutorialPeer: Family = {
   id: 'tutorial-peer',
   title: 'The tutorial as reference peer (Flask + gunicorn)',
   description:
-    'Requests per second of the classic Flask token and JWT apps (gunicorn, 2 sync workers, SQLite users) against authbench at API_WORKERS=2, same load, same CPUs. The authbench routes are compared with the Flask route of the same kind.',
+    'Server CPU µs per request and requests per second of the classic Flask token and JWT apps (gunicorn, 2 sync workers, SQLite users) against authbench at API_WORKERS=2, same load, same CPUs, in interleaved rounds (medians with 95 % intervals). The authbench routes are compared with the Flask route of the same kind.',
   missing: (ctx) => [
     ...missingPython(ctx.python, ['Flask', 'itsdangerous', 'PyJWT', 'gunicorn']),
     ...[missingService('redis'), missingService('postgres')].filter((entry) => entry !== null),
   ],
   apiConfigs: () => ['redis-2w'],
-  estimateSeconds: (ctx) => 6 * (ctx.sizes.load.warmupSec + ctx.sizes.load.durationSec + 0.4) + 6,
+  // Six routes, and two gunicorn starts.
+  estimateSeconds: (ctx) => 6 * routeRoundsSeconds(ctx.sizes.httpRounds) + 8,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
-    const total = 6;
+    const rounds = ctx.sizes.httpRounds;
+    const total = 6 * rounds.count;
     let done = 0;
     const database = join(await mkdtemp(join(ctx.tmpDir, 'tutorial-')), 'users.sqlite3');
     scope.step('starting gunicorn (token and JWT apps)', done, total);
@@ -93,88 +114,96 @@ export const tutorialPeer: Family = {
       const flaskJwt = await flaskLogin(jwtApp.baseUrl);
       scope.step('starting authbench (redis-2w)', done, total);
       const api = await ctx.apis.get('redis-2w');
+      const servers = await api.meteredServers();
+      // gunicorn's master and its workers: the tree under the spawned process (proc.ts).
+      const flask = (app: Gunicorn) => [{ name: 'api', pid: app.process.pid }];
       const { connections } = ctx.sizes.load;
 
-      const runs: {
-        id: string;
-        label: string;
-        url: string;
-        headers: Readonly<Record<string, string>>;
-        baselineId: string;
-        params: Record<string, string | number>;
-      }[] = [
+      const runs: PeerRun[] = [
         {
-          id: 'tutorial-peer/flask/ping',
+          key: 'flask/ping',
           label: 'Flask: public GET /ping (gunicorn, 2 workers)',
-          url: `${jwtApp.baseUrl}/ping`,
-          headers: {},
-          baselineId: 'tutorial-peer/flask/ping',
-          params: { server: 'flask', route: 'ping' },
+          spec: { url: `${jwtApp.baseUrl}/ping`, servers: flask(jwtApp) },
+          baseline: 'flask/ping',
         },
         {
-          id: 'tutorial-peer/flask/token',
+          key: 'flask/token',
           label: 'Flask: itsdangerous token GET /protected (gunicorn, 2 workers)',
-          url: `${tokenApp.baseUrl}/protected`,
-          headers: flaskToken.headers,
-          baselineId: 'tutorial-peer/flask/ping',
-          params: { server: 'flask', route: 'token' },
+          spec: {
+            url: `${tokenApp.baseUrl}/protected`,
+            headers: flaskToken.headers,
+            servers: flask(tokenApp),
+          },
+          baseline: 'flask/ping',
         },
         {
-          id: 'tutorial-peer/flask/jwt',
+          key: 'flask/jwt',
           label: 'Flask: PyJWT GET /protected (gunicorn, 2 workers)',
-          url: `${jwtApp.baseUrl}/protected`,
-          headers: flaskJwt.headers,
-          baselineId: 'tutorial-peer/flask/ping',
-          params: { server: 'flask', route: 'jwt' },
+          spec: { url: `${jwtApp.baseUrl}/protected`, headers: flaskJwt.headers, servers: flask(jwtApp) },
+          baseline: 'flask/ping',
         },
         {
-          id: 'tutorial-peer/authbench/baseline',
+          key: 'authbench/baseline',
           label: 'authbench: public GET /strategies (API_WORKERS=2)',
-          url: `${api.baseUrl}/strategies`,
-          headers: {},
-          baselineId: 'tutorial-peer/flask/ping',
-          params: { server: 'authbench', route: 'baseline' },
+          spec: { url: `${api.baseUrl}/strategies`, servers },
+          baseline: 'flask/ping',
         },
         {
-          id: 'tutorial-peer/authbench/token',
+          key: 'authbench/token',
           label: 'authbench: signed token GET /token/protected (API_WORKERS=2)',
-          url: `${api.baseUrl}/token/protected`,
-          headers: (await api.credential('token')).headers,
-          baselineId: 'tutorial-peer/flask/token',
-          params: { server: 'authbench', route: 'token' },
+          spec: {
+            url: `${api.baseUrl}/token/protected`,
+            headers: (await api.credential('token')).headers,
+            servers,
+          },
+          baseline: 'flask/token',
         },
         {
-          id: 'tutorial-peer/authbench/jwt',
+          key: 'authbench/jwt',
           label: 'authbench: JWT GET /jwt/protected (API_WORKERS=2, denylist in Redis)',
-          url: `${api.baseUrl}/jwt/protected`,
-          headers: (await api.credential('jwt')).headers,
-          baselineId: 'tutorial-peer/flask/jwt',
-          params: { server: 'authbench', route: 'jwt' },
+          spec: {
+            url: `${api.baseUrl}/jwt/protected`,
+            headers: (await api.credential('jwt')).headers,
+            servers,
+          },
+          baseline: 'flask/jwt',
         },
       ];
-      for (const run of runs) {
-        scope.step(run.label, done, total);
-        const result = await ctx.loadgen.run({ url: run.url, headers: run.headers });
+      const routes: RoundRoute<TutorialRoute>[] = runs;
+      const byRoute = await runRounds(routes, rounds.count, (route, round) => {
+        scope.step(`round ${round + 1}/${rounds.count} · ${route.label}`, done, total);
         done += 1;
-        scope.add({
-          id: run.id,
-          label: run.label,
-          unit: 'req/s',
-          better: 'higher',
-          value: result.reqPerSec,
-          numbers: loadNumbers(result, connections),
-          baselineId: run.baselineId,
-          params: { ...run.params, workers: WORKERS },
-          notes: loadNotes(result, connections),
+        return ctx.loadgen.run(route.spec, {
+          durationSec: rounds.durationSec,
+          warmupSec: round === 0 ? rounds.firstWarmupSec : rounds.warmupSec,
         });
+      });
+      // CPU cases only when every route was metered in every round: each pairs with its baseline's.
+      const withCpu = runs.every((run) => everyRoundMetered(byRoute.get(run.key) ?? [], connections));
+      for (const run of runs) {
+        const [server, route] = run.key.split('/') as [string, string];
+        const cases = roundCases(
+          byRoute.get(run.key) ?? [],
+          connections,
+          {
+            id: `tutorial-peer/${run.key}`,
+            label: run.label,
+            baselineId: `tutorial-peer/${run.baseline}`,
+            params: { server, route, workers: WORKERS, rounds: rounds.count },
+          },
+          withCpu,
+        );
+        for (const entry of cases) scope.add(entry);
       }
       scope.note(
-        'gunicorn runs its default sync workers, which close the connection after every response; autocannon reconnects. authbench keeps connections alive. Both are how each is deployed by default.',
+        `${rounds.count} interleaved rounds (order rotated per round), every route in each; each figure is the median of the rounds with its order-statistic interval. Server CPU µs/request (the …/cpu cases) is utime+stime from /proc over the measured window ÷ requests: for Flask, gunicorn's master and both workers; for authbench, its workers (Redis / PostgreSQL CPU reported separately). gunicorn runs its default sync workers, which close the connection after every response; autocannon reconnects. authbench keeps connections alive. Both are how each is deployed by default.`,
       );
+      // Paired per round (results.ts): round i of authbench against round i of Flask.
       scope.target(
         {
           id: 'tutorial-jwt-vs-flask',
-          description: 'authbench JWT route ≥ 2.5× the tutorial Flask JWT app, both with 2 worker processes',
+          description:
+            'authbench JWT route ≥ 2.5× the req/s of the tutorial Flask JWT app, both with 2 worker processes (paired per round)',
           caseId: 'tutorial-peer/authbench/jwt',
           referenceId: 'tutorial-peer/flask/jwt',
           goal: 2.5,

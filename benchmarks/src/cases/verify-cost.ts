@@ -3,7 +3,8 @@ import { openUserRepository, type SqlUserRepository } from '@authbench/auth-acco
 import type { AuthStrategy } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
-import { expectOutcome, microseconds, refusing, sample, sampleSeconds } from '../lib/sampler.js';
+import { roundFigures, sampleInRounds } from '../lib/interleaved.js';
+import { expectOutcome, refusing, sampleSeconds } from '../lib/sampler.js';
 import { missingService } from '../lib/services.js';
 import {
   type AppEnvironment,
@@ -70,10 +71,14 @@ export const verifyCost: Family = {
   id: 'verify-cost',
   title: 'Verification cost, in process',
   description:
-    'What checking one credential costs without HTTP, per strategy of the app’s catalog and store, each built as the app builds it, valid and tampered (median µs per verification; baseline: one HMAC-SHA256 and a constant-time compare over the JWT signing input).',
+    'What checking one credential costs without HTTP, per strategy of the app’s catalog and store, each built as the app builds it, valid and tampered (median µs per verification over interleaved rounds, full GC before each sample, with its 95 % interval; baseline: one HMAC-SHA256 and a constant-time compare over the JWT signing input).',
   missing: () => [],
   // Per strategy: memory, Redis, Redis Cluster; plus the stateless JWT; each valid and tampered.
-  estimateSeconds: (ctx) => (2 * (3 * CATALOG_NAMES.length + 1) + 1) * sampleSeconds(ctx.sizes.sampler) + 4,
+  estimateSeconds: (ctx) =>
+    (2 * (3 * CATALOG_NAMES.length + 1) + 1) *
+      ctx.sizes.tradeoffs.rounds *
+      (sampleSeconds(ctx.sizes.tradeoffs.sampler) + 0.02) +
+    4,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
     const { fixtures } = ctx;
@@ -163,41 +168,44 @@ export const verifyCost: Family = {
         const mac = createHmac('sha256', key).update(signingInput).digest();
         if (!timingSafeEqual(mac, expected)) throw new Error('unreachable: same input');
       };
-      const total = contenders.length * 2 + 1;
-      let done = 0;
-      scope.step('baseline: HMAC-SHA256 (node:crypto)', done, total);
-      const baselineStats = await sample(baseline, ctx.sizes.sampler);
-      done += 1;
+      for (const contender of contenders) {
+        const label = `${contender.strategy} · ${contender.flavour}`;
+        await expectOutcome(`${label} · valid`, contender.valid, 'accept');
+        await expectOutcome(`${label} · invalid`, contender.invalid, 'refuse');
+      }
+      // Every operation once per round, order rotated, a full GC before each (interleaved.ts).
+      const { rounds, sampler } = ctx.sizes.tradeoffs;
+      const keyOf = (contender: Contender, outcome: 'valid' | 'invalid') =>
+        `${contender.strategy}/${contender.flavour}/${outcome}`;
+      const perRound = await sampleInRounds(
+        [
+          { key: 'baseline', run: baseline },
+          ...contenders.flatMap((contender) => [
+            { key: keyOf(contender, 'valid'), run: contender.valid },
+            { key: keyOf(contender, 'invalid'), run: refusing(contender.invalid) },
+          ]),
+        ],
+        rounds,
+        sampler,
+        (round) => scope.step(`round ${round + 1}/${rounds}`, round, rounds),
+      );
       scope.add({
         id: BASELINE_ID,
         label: 'baseline: HMAC-SHA256 + constant-time compare (node:crypto)',
         unit: 'µs',
         better: 'lower',
-        value: baselineStats.medianNs / 1000,
-        numbers: microseconds(baselineStats),
+        ...roundFigures(perRound.get('baseline') ?? [], 1000),
         baselineId: BASELINE_ID,
         params: { strategy: 'baseline', store: 'none', inputBytes: Buffer.byteLength(signingInput) },
       });
-
       for (const contender of contenders) {
         for (const outcome of ['valid', 'invalid'] as const) {
-          const label = `${contender.strategy} · ${contender.flavour} · ${outcome}`;
-          scope.step(label, done, total);
-          const operation = outcome === 'valid' ? contender.valid : refusing(contender.invalid);
-          await expectOutcome(
-            label,
-            outcome === 'valid' ? contender.valid : contender.invalid,
-            outcome === 'valid' ? 'accept' : 'refuse',
-          );
-          const stats = await sample(operation, ctx.sizes.sampler);
-          done += 1;
           scope.add({
-            id: `verify-cost/${contender.strategy}/${contender.flavour}/${outcome}`,
+            id: `verify-cost/${keyOf(contender, outcome)}`,
             label: `${contender.strategy} (${contender.stores}), ${outcome === 'valid' ? 'valid credential' : 'tampered signature'}`,
             unit: 'µs',
             better: 'lower',
-            value: stats.medianNs / 1000,
-            numbers: microseconds(stats),
+            ...roundFigures(perRound.get(keyOf(contender, outcome)) ?? [], 1000),
             baselineId: BASELINE_ID,
             params: {
               strategy: contender.strategy,

@@ -21,6 +21,9 @@ function openLoopRows(cases: readonly BenchCase[]): Row[] {
         percentile,
         // A log scale has no zero: a sub-microsecond reading would vanish, so it is floored.
         ms: Math.max(entry.numbers[key] ?? 0, 0.01),
+        // The bootstrap interval over the run's requests (open-loop-bootstrap.ts), when recorded.
+        low: Math.max(entry.numbers[`${key}Low`] ?? entry.numbers[key] ?? 0, 0.01),
+        high: Math.max(entry.numbers[`${key}High`] ?? entry.numbers[key] ?? 0, 0.01),
       })),
     );
 }
@@ -59,25 +62,42 @@ export function modelCharts(cases: readonly BenchCase[], suffix: string): ChartS
       rows: openLoopRows(cases),
       spec: (rows) => ({
         $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-        title: `Latency from the scheduled send time against offered load (% of capacity), log scale${suffix}`,
+        title: {
+          text: `Latency from the scheduled send time against offered load (% of capacity), log scale${suffix}`,
+          subtitle:
+            'whiskers: 95% moving-block bootstrap interval over the requests of each run (not over repeated runs)',
+        },
         data: { values: rows },
         width: WIDTH,
-        mark: { type: 'line', point: true, tooltip: true },
         encoding: {
           x: { field: 'offered', type: 'quantitative', title: 'offered load, % of closed-loop capacity' },
-          y: {
-            field: 'ms',
-            type: 'quantitative',
-            scale: { type: 'log' },
-            title: 'latency, ms (log, lower is better)',
-          },
           color: { field: 'route', type: 'nominal', legend: { orient: 'bottom' } },
-          strokeDash: {
-            field: 'percentile',
-            type: 'nominal',
-            legend: { orient: 'bottom', symbolType: 'stroke' },
-          },
         },
+        layer: [
+          {
+            mark: { type: 'line', point: true, tooltip: true },
+            encoding: {
+              y: {
+                field: 'ms',
+                type: 'quantitative',
+                scale: { type: 'log' },
+                title: 'latency, ms (log, lower is better)',
+              },
+              strokeDash: {
+                field: 'percentile',
+                type: 'nominal',
+                legend: { orient: 'bottom', symbolType: 'stroke' },
+              },
+            },
+          },
+          {
+            mark: { type: 'rule', strokeWidth: 1.5 },
+            encoding: {
+              y: { field: 'low', type: 'quantitative', scale: { type: 'log' } },
+              y2: { field: 'high' },
+            },
+          },
+        ],
       }),
     },
     {

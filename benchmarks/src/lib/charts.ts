@@ -212,34 +212,46 @@ function httpRelativeRows(input: ChartInput): Row[] {
   return rows;
 }
 
-function httpAbsoluteRows(input: ChartInput): Row[] {
+/** A round-measured case's two bars: req/s (with its goal) and server CPU µs per request. */
+function throughputAndCpuRows(
+  input: ChartInput,
+  entry: BenchCase,
+  place: { readonly group: string; readonly series: string; readonly cpuPanel: string },
+): Row[] {
   const rows: Row[] = [];
-  for (const entry of httpCases(input.cases)) {
-    const group = `${param(entry, 'config')} (${param(entry, 'workers') || '?'} worker${param(entry, 'workers') === '1' ? '' : 's'})`;
-    const throughput = figureOf(entry, 'reqPerSec');
-    if (throughput !== null) {
-      rows.push({
-        panel: 'req/s (higher is better)',
-        group,
-        series: param(entry, 'route'),
-        spread: throughput.spread,
-        goal: goalOf(input, entry.id),
-        ...figureCells(throughput),
-      });
-    }
-    const cpu = figureOf(entry, 'apiCpuUsPerRequest');
-    if (cpu !== null) {
-      rows.push({
-        panel: 'API process CPU µs per request (lower is better)',
-        group,
-        series: param(entry, 'route'),
-        spread: cpu.spread,
-        goal: null,
-        ...figureCells(cpu),
-      });
-    }
+  const throughput = figureOf(entry, 'reqPerSec');
+  if (throughput !== null) {
+    rows.push({
+      panel: 'req/s (higher is better)',
+      group: place.group,
+      series: place.series,
+      spread: throughput.spread,
+      goal: goalOf(input, entry.id),
+      ...figureCells(throughput),
+    });
+  }
+  const cpu = figureOf(entry, 'apiCpuUsPerRequest');
+  if (cpu !== null) {
+    rows.push({
+      panel: place.cpuPanel,
+      group: place.group,
+      series: place.series,
+      spread: cpu.spread,
+      goal: null,
+      ...figureCells(cpu),
+    });
   }
   return rows;
+}
+
+function httpAbsoluteRows(input: ChartInput): Row[] {
+  return httpCases(input.cases).flatMap((entry) =>
+    throughputAndCpuRows(input, entry, {
+      group: `${param(entry, 'config')} (${param(entry, 'workers') || '?'} worker${param(entry, 'workers') === '1' ? '' : 's'})`,
+      series: param(entry, 'route'),
+      cpuPanel: 'API process CPU µs per request (lower is better)',
+    }),
+  );
 }
 
 /**
@@ -303,33 +315,16 @@ function itsdangerousRows(input: ChartInput): Row[] {
 }
 
 function tutorialRows(input: ChartInput): Row[] {
-  const rows: Row[] = [];
-  for (const entry of input.cases) {
-    if (entry.family !== 'tutorial-peer') continue;
-    const throughput = figureOf(entry, 'reqPerSec');
-    if (throughput !== null) {
-      rows.push({
-        panel: 'req/s (higher is better)',
+  // The req/s cases carry both figures; their …/cpu twins would draw the CPU bars twice.
+  return input.cases
+    .filter((entry) => entry.family === 'tutorial-peer' && entry.unit === 'req/s')
+    .flatMap((entry) =>
+      throughputAndCpuRows(input, entry, {
         group: param(entry, 'route'),
         series: param(entry, 'server'),
-        spread: throughput.spread,
-        goal: goalOf(input, entry.id),
-        ...figureCells(throughput),
-      });
-    }
-    const cpu = figureOf(entry, 'apiCpuUsPerRequest');
-    if (cpu !== null) {
-      rows.push({
-        panel: 'server CPU µs per request (lower is better)',
-        group: param(entry, 'route'),
-        series: param(entry, 'server'),
-        spread: cpu.spread,
-        goal: null,
-        ...figureCells(cpu),
-      });
-    }
-  }
-  return rows;
+        cpuPanel: 'server CPU µs per request (lower is better)',
+      }),
+    );
 }
 
 function tradeoffRows(cases: readonly BenchCase[]): { rows: Row[]; omitted: readonly string[] } {

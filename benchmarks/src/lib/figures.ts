@@ -41,6 +41,10 @@ export function figureOf(entry: BenchCase, key?: string): Figure | null {
     const low = entry.numbers[`${name}Low`];
     const high = entry.numbers[`${name}High`];
     if (low !== undefined && high !== undefined) return { value, low, high, spread: 'interval' };
+    // In-process rounds (interleaved.ts, in-process-rounds.ts) keep the median's interval as `low` / `high`.
+    if (name === 'median' && entry.numbers.low !== undefined && entry.numbers.high !== undefined) {
+      return { value, low: entry.numbers.low, high: entry.numbers.high, spread: 'interval' };
+    }
     const p10 = entry.numbers.p10;
     const p90 = entry.numbers.p90;
     if (name === 'median' && p10 !== undefined && p90 !== undefined) {

@@ -1,3 +1,4 @@
+import { fullGc } from './gc.js';
 import { medianInterval } from './interval.js';
 import { roundOrder } from './rounds.js';
 import { type SamplerOptions, sample } from './sampler.js';
@@ -5,8 +6,9 @@ import { type SamplerOptions, sample } from './sampler.js';
 /**
  * In-process comparisons in interleaved rounds: every round samples every contender once, the
  * order rotated by one per round (as the HTTP rounds do), so drift on a shared machine spreads
- * over all contenders instead of landing on whichever ran last. A figure is then the median of
- * the per-round medians with a distribution-free 95 % interval (interval.ts).
+ * over all contenders instead of landing on whichever ran last. A full GC before each sample
+ * keeps one contender's garbage from being collected on the next one's clock. A figure is then
+ * the median of the per-round medians with a distribution-free 95 % interval (interval.ts).
  */
 export interface InProcessContender<K extends string> {
   readonly key: K;
@@ -24,6 +26,7 @@ export async function sampleInRounds<K extends string>(
   for (let round = 0; round < rounds; round += 1) {
     onRound?.(round);
     for (const contender of roundOrder(contenders, round)) {
+      fullGc();
       const stats = await sample(contender.run, sampler);
       perRound.get(contender.key)?.push(stats.medianNs);
     }
@@ -44,5 +47,22 @@ export function roundNumbers(values: readonly number[], scale = 1): Record<strin
     high: interval.high,
     intervalCoverage: interval.coverage,
     rounds: interval.n,
+  };
+}
+
+/**
+ * A case's figures from its per-round values: the headline (median), the numbers of
+ * `roundNumbers`, and one `rounds` entry per round whose `value` is what a target pairs round
+ * by round with its reference (results.ts).
+ */
+export function roundFigures(
+  values: readonly number[],
+  scale = 1,
+): { value: number; numbers: Record<string, number>; rounds: Record<string, number>[] } {
+  const numbers = roundNumbers(values, scale);
+  return {
+    value: numbers.median ?? Number.NaN,
+    numbers,
+    rounds: values.map((value, round) => ({ value: value / scale, round })),
   };
 }

@@ -1,6 +1,6 @@
 import type { ChartFile } from './charts.js';
 import { machineCondition, readingThisReport } from './reading.js';
-import { modelColumns } from './report-model.js';
+import { intervalColumn, modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
 import { round } from './stats.js';
@@ -42,17 +42,7 @@ const number = (key: string, title: string): Column => ({
 });
 
 /** The median with its interval when the case was measured in rounds: `3 800 (3 631–3 987)`. */
-const withInterval = (key: string, title: string): Column => ({
-  title,
-  cell: (entry) => {
-    const low = entry.numbers[`${key}Low`];
-    const high = entry.numbers[`${key}High`];
-    const median = format(entry.numbers[key]);
-    return low === undefined || high === undefined || low === high
-      ? median
-      : `${median} (${format(low)}–${format(high)})`;
-  },
-});
+const withInterval = (key: string, title: string): Column => intervalColumn(key, title, format);
 
 function targetMeasured(target: TargetResult): string {
   if (target.measured === null) return '—';
@@ -81,7 +71,19 @@ function targetStatus(target: TargetResult): string {
 function columnsFor(unit: string): Column[] {
   switch (unit) {
     case 'µs':
-      return [number('median', 'median µs'), number('p10', 'p10'), number('p90', 'p90')];
+      // Measured in rounds: the median's interval (`low`–`high`); sampled once: p10–p90, a spread.
+      return [
+        {
+          title: 'median µs (95% interval over rounds)',
+          cell: (entry) =>
+            entry.numbers.low === undefined || entry.numbers.high === undefined
+              ? format(entry.numbers.median)
+              : `${format(entry.numbers.median)} (${format(entry.numbers.low)}–${format(entry.numbers.high)})`,
+        },
+        number('rounds', 'rounds'),
+        number('p10', 'p10 (one sample)'),
+        number('p90', 'p90 (one sample)'),
+      ];
     case 'req/s':
       return [
         withInterval('reqPerSec', 'req/s (interval)'),

@@ -8,6 +8,21 @@ export interface ReportColumn {
 
 type Format = (value: number | undefined) => string;
 
+/** A figure with its interval when one was recorded (`<key>Low`, `<key>High`): `3 800 (3 631–3 987)`. */
+export function intervalColumn(key: string, title: string, format: Format): ReportColumn {
+  return {
+    title,
+    cell: (entry) => {
+      const low = entry.numbers[`${key}Low`];
+      const high = entry.numbers[`${key}High`];
+      const value = format(entry.numbers[key]);
+      return low === undefined || high === undefined || low === high
+        ? value
+        : `${value} (${format(low)}–${format(high)})`;
+    },
+  };
+}
+
 export function modelColumns(
   family: FamilyId | undefined,
   unit: string,
@@ -21,9 +36,9 @@ export function modelColumns(
     return [
       number('offeredPerSec', 'offered req/s'),
       number('achievedPerSec', 'achieved req/s'),
-      number('p50Ms', 'p50 ms'),
-      number('p99Ms', 'p99 ms'),
-      number('p999Ms', 'p99.9 ms'),
+      intervalColumn('p50Ms', 'p50 ms (bootstrap interval)', format),
+      intervalColumn('p99Ms', 'p99 ms', format),
+      intervalColumn('p999Ms', 'p99.9 ms', format),
       {
         title: 'errors / time-outs / non-2xx',
         cell: (entry) =>

@@ -1,5 +1,6 @@
 import { medianInterval } from './interval.js';
 import { type LoadResult, type LoadSpec, loadNotes, loadNumbers } from './loadgen.js';
+import type { CaseInput } from './results.js';
 
 /**
  * Repeated, interleaved HTTP rounds: every round runs every route of a group once, the order
@@ -108,4 +109,89 @@ export async function runRounds<K extends string>(
     }
   }
   return byRoute;
+}
+
+/** What a round-measured case is called; the figures come from its rounds. */
+export type RoundCaseInput = Omit<
+  CaseInput,
+  'value' | 'numbers' | 'notes' | 'rounds' | 'family' | 'unit' | 'better'
+>;
+
+/**
+ * The cases of a route measured in rounds: its req/s case and, with `withCpu` and a metered
+ * server, its CPU case (`<id>/cpu`, µs of server CPU per request, lower is better), whose
+ * per-round `value` is what a target pairs round by round (results.ts).
+ */
+export function roundCases(
+  results: readonly { readonly result: LoadResult; readonly position: number }[],
+  connections: number,
+  input: RoundCaseInput,
+  withCpu: boolean,
+): Omit<CaseInput, 'family'>[] {
+  const aggregated = aggregateRounds(results, connections);
+  const throughput: Omit<CaseInput, 'family'> = {
+    ...input,
+    unit: 'req/s',
+    better: 'higher',
+    value: aggregated.value,
+    numbers: aggregated.numbers,
+    rounds: aggregated.rounds,
+    notes: aggregated.notes,
+  };
+  const cpu = aggregated.numbers.apiCpuUsPerRequest;
+  if (!withCpu || cpu === undefined) return [throughput];
+  const numbers: Record<string, number> = {};
+  for (const [key, value] of Object.entries(aggregated.numbers)) {
+    if (key.includes('CpuUsPerRequest') || key === 'rounds' || key === 'intervalCoverage')
+      numbers[key] = value;
+  }
+  return [
+    throughput,
+    {
+      ...input,
+      id: `${input.id}/cpu`,
+      baselineId: `${input.baselineId}/cpu`,
+      label: `${input.label} — server CPU per request`,
+      unit: 'µs/request',
+      better: 'lower',
+      value: cpu,
+      numbers,
+      rounds: aggregated.rounds.map((entry) => ({
+        position: entry.position ?? 0,
+        value: entry.apiCpuUsPerRequest ?? Number.NaN,
+        apiCpuUsPerRequest: entry.apiCpuUsPerRequest ?? Number.NaN,
+      })),
+      notes: aggregated.notes,
+    },
+  ];
+}
+
+/** Whether the server's CPU was metered in every round (a CPU case needs every round). */
+export function everyRoundMetered(
+  results: readonly { readonly result: LoadResult }[],
+  connections: number,
+): boolean {
+  return results.every(({ result }) => loadNumbers(result, connections).apiCpuUsPerRequest !== undefined);
+}
+
+/**
+ * Seconds a load run costs beyond its warm-up and measured window: the check request, two calls
+ * to the load generator, the /proc readings around the window. Calibrated on the last full run:
+ * http-throughput took 789 s for 252 runs (2 s windows, warm-ups 1 s then 0.25 s) and 14 process
+ * starts of about 6 s, which leaves 0.42 s a run.
+ */
+export const LOAD_RUN_OVERHEAD_SEC = 0.45;
+
+/** Seconds one route takes over all its rounds: the first warm-up long, the others short. */
+export function routeRoundsSeconds(rounds: {
+  readonly count: number;
+  readonly durationSec: number;
+  readonly firstWarmupSec: number;
+  readonly warmupSec: number;
+}): number {
+  return (
+    rounds.firstWarmupSec +
+    (rounds.count - 1) * rounds.warmupSec +
+    rounds.count * (rounds.durationSec + LOAD_RUN_OVERHEAD_SEC)
+  );
 }
