@@ -352,6 +352,7 @@ function addTargets(ctx: RunContext, scope: FamilyScope, plans: readonly Plan[])
         caseId: httpCpuCaseId(config, route),
         referenceId: httpCpuCaseId(config, reference),
         goal,
+        readAs: 'cost',
       },
       (meta) =>
         route === 'baseline'

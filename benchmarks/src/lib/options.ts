@@ -167,22 +167,24 @@ export function sizesFor(quick: boolean): ModeSizes {
         mode: 'full',
         sampler: { warmupMs: 1_000, samples: 200, minSampleMs: 5 },
         load: { warmupSec: 3, durationSec: 10, connections: 10 },
-        // 6 rounds: the smallest count whose [min, max] covers the median with ≥ 95 %. 1.5 s
-        // windows keep the HTTP family (41 routes: both platforms, peers, cluster) within 11
-        // minutes and the whole run within its 30 (budget.ts); CPU per request needs far fewer
-        // requests than a stable req/s does (≥ 150 ticks of /proc per window), and the paired
-        // rounds, not long windows, are what absorb the machine's drift. The API has served the
-        // credential checks and earlier families by then, so 0.5 s warms a route's own path.
-        httpRounds: { count: 6, durationSec: 1.5, firstWarmupSec: 0.5, warmupSec: 0.25 },
-        // 50k rather than 100k: per-login bytes moved < 10 % from 10k to 100k in the last full run,
-        // and the logins to fill 100k cost a minute of the run's budget.
-        stateSizes: [1_000, 10_000, 50_000],
+        // 6 rounds: the smallest count whose [min, max] covers the median with ≥ 95 %. 1 s
+        // windows keep the HTTP family (41 routes: both platforms, peers, cluster) near 10
+        // minutes and the whole run within its 30 (budget.ts; 1.5 s windows made a 33.7-minute
+        // run); CPU per request needs far fewer requests than a stable req/s does (≈ 100 ticks
+        // of /proc and thousands of requests per window), and the paired rounds, not long
+        // windows, are what absorb the machine's drift. The API has served the credential checks
+        // and earlier families by then, so 0.5 s warms a route's own path.
+        httpRounds: { count: 6, durationSec: 1, firstWarmupSec: 0.5, warmupSec: 0.25 },
+        // 30k rather than 100k: per-login bytes moved < 10 % from 10k to 100k in an earlier full
+        // run, and every further 10k logins costs the run's budget ~15 s per strategy and store.
+        stateSizes: [1_000, 10_000, 30_000],
         lookupRequests: 1_000,
         revocationRepeats: 10,
         statelessJwtTtlSeconds: 5,
         pythonRepeatSeconds: 0.2,
         pythonRepeats: 100,
-        profileSeconds: 5,
+        // A missed target's profile: 2.5 s of samples is thousands of requests, enough to rank.
+        profileSeconds: 2.5,
         profileBudget: 20,
         tradeoffs: {
           rounds: 6,

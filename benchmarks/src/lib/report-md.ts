@@ -44,12 +44,25 @@ const number = (key: string, title: string): Column => ({
 /** The median with its interval when the case was measured in rounds: `3 800 (3 631–3 987)`. */
 const withInterval = (key: string, title: string): Column => intervalColumn(key, title, format);
 
-function targetMeasured(target: TargetResult): string {
-  if (target.measured === null) return '—';
+/**
+ * A target as stated: "× as good" (≥ goal), or for a cost ceiling (`readAs: 'cost'`) the case's
+ * cost as a multiple of the reference's (≤ 1/goal) — the same verdict, inverted interval.
+ */
+function targetReading(target: TargetResult): { measured: string; goal: string } {
+  const cost = target.readAs === 'cost';
+  const view = (ratio: number): number => (cost ? 1 / ratio : ratio);
+  const goal = cost ? `≤ ${format(1 / target.goal)}×` : `≥ ${format(target.goal)}×`;
+  if (target.measured === null) return { measured: '—', goal };
   if (target.measuredLow === undefined || target.measuredHigh === undefined) {
-    return `${format(target.measured)}× (one measurement, no interval)`;
+    return { measured: `${format(view(target.measured))}× (one measurement, no interval)`, goal };
   }
-  return `${format(target.measured)}× (${format(target.measuredLow)}–${format(target.measuredHigh)}; ${format((target.coverage ?? 0) * 100)}% interval, ${target.rounds ?? 0} rounds)`;
+  const [low, high] = cost
+    ? [view(target.measuredHigh), view(target.measuredLow)]
+    : [target.measuredLow, target.measuredHigh];
+  return {
+    measured: `${format(view(target.measured))}× (${format(low)}–${format(high)}; ${format((target.coverage ?? 0) * 100)}% interval, ${target.rounds ?? 0} rounds)`,
+    goal,
+  };
 }
 
 function targetStatus(target: TargetResult): string {
@@ -286,14 +299,14 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     ...whichStrategy(results, charts),
     '## Targets',
     '',
-    'Goals, not assertions: each compares two cases of this run ("× as good": higher is better). An HTTP target is measured in interleaved rounds: "measured" is the median of the per-round ratios (each round pairs the route with its baseline) with its distribution-free interval. It is **met** only when the whole 95% interval is at or above the goal, **missed** only when it is wholly below, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run). Targets measured once (in-process) are decided on the point estimate and say so.',
+    'Goals, not assertions: each compares two cases of this run, as "× as good" (higher is better) or, for a CPU ceiling, as the case\'s cost in multiples of the reference\'s (lower is better). An HTTP target is measured in interleaved rounds: "measured" is the median of the per-round ratios (each round pairs the route with its baseline) with its distribution-free interval. It is **met** only when the whole 95% interval is on the goal\'s side (at or above a ≥ goal, at or below a ≤ one), **missed** only when it is wholly on the other side, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run). Targets measured once (in-process) are decided on the point estimate and say so.',
     '',
     table(
       ['target', 'measured', 'goal', 'status', 'where the time goes'],
       results.targets.map((target) => [
         target.description,
-        targetMeasured(target),
-        `≥ ${target.goal}×`,
+        targetReading(target).measured,
+        targetReading(target).goal,
         targetStatus(target),
         target.profileId === undefined ? (target.note ?? '') : `[profile](#${target.profileId})`,
       ]),

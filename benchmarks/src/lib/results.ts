@@ -88,6 +88,12 @@ export interface TargetSpec {
   readonly caseId: string;
   readonly referenceId: string;
   readonly goal: number;
+  /**
+   * `cost`: the goal is a ceiling on cost (CPU per request ≤ k× the reference's, stored as
+   * `goal` = 1/k). The verdict is the same; the report shows it the way it is stated: the case's
+   * cost as a multiple of the reference's, against "≤ k×".
+   */
+  readonly readAs?: 'cost';
 }
 
 export interface TargetResult extends TargetSpec {
