@@ -16,6 +16,7 @@ import {
   SCHEMA_VERSION,
   type TargetSpec,
 } from '../src/lib/results.js';
+import { round } from '../src/lib/stats.js';
 import { tradeoff } from '../src/lib/tradeoff.js';
 
 // A small synthetic run: enough of each family for every chart, with intervals where the
@@ -368,6 +369,33 @@ describe('latest.md', () => {
       rmSync(scratch, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('reads a CPU ceiling as stated: the cost multiple against "≤ k×", its interval inverted', () => {
+    const [asGood] = TARGETS;
+    if (asGood === undefined) throw new Error('no target to read');
+    const spec: TargetSpec = {
+      ...asGood,
+      id: 'http-session-cost',
+      description: 'session costs ≤ 1.25× baseline',
+      goal: 1 / 1.25,
+      readAs: 'cost',
+    };
+    const result = evaluateTarget(spec, cases);
+    const plain = evaluateTarget(asGood, cases);
+    // The same ratio and verdict logic: only the reading differs.
+    expect(result.measured).toBe(plain.measured);
+    const { measured, measuredLow, measuredHigh } = result;
+    if (measured === null || measuredLow === undefined || measuredHigh === undefined) {
+      throw new Error('the synthetic session case has rounds: its target has an interval');
+    }
+    const row = renderMarkdown({ ...RESULTS, targets: [result] }, [])
+      .split('\n')
+      .find((line) => line.startsWith('| session costs ≤ 1.25× baseline |'));
+    const cells = (row ?? '').split(' | ');
+    expect(cells[2]).toBe('≤ 1.25×');
+    const shown = (value: number) => String(round(1 / value, 3));
+    expect(cells[1]).toContain(`${shown(measured)}× (${shown(measuredHigh)}–${shown(measuredLow)};`);
+  });
 
   it('reads figures defensively: an absent key is absent, not zero', () => {
     const [first] = cases;
