@@ -26,7 +26,9 @@ export function jestPreset(options = {}) {
     // Sources import siblings as `./x.js` (NodeNext); map them back to the `.ts` file.
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     testMatch: options.testMatch ?? ['<rootDir>/test/**/*.test.ts'],
-    testTimeout: options.testTimeout ?? 20_000,
+    // Generous on purpose: CI runs every package at once on two cores (load 15–27), and a
+    // slow machine may make a test slower, never red. A hung test still fails, later.
+    testTimeout: options.testTimeout ?? 120_000,
     // Tests that start servers must close them; a hung handle is a bug, not a wait.
     forceExit: false,
   };

@@ -7,6 +7,7 @@ import {
   redisServerProgram,
   requireProgramOrSkip,
   startTestRedisCluster,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -179,7 +180,9 @@ describe('LoginRateLimiter in process', () => {
   let testRedis: ConnectedTestRedis<RedisConnection>;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
+    testRedis = await connectTestRedis(
+      (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+    );
   });
 
   afterAll(async () => {
@@ -206,7 +209,9 @@ describe('LoginRateLimiter in process', () => {
 
 (hasRedis ? describe : describe.skip)('LoginRateLimiter with Redis down', () => {
   it('fails closed: 503 naming redis, never an admission', async () => {
-    const testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 300 }));
+    const testRedis = await connectTestRedis(
+      (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+    );
     try {
       const limiter = new LoginRateLimiter({ attempts: 3, windowSeconds: 60 }, testRedis.redis);
       await testRedis.server.stop();
@@ -225,7 +230,7 @@ describe('LoginRateLimiter in process', () => {
 (hasRedis ? describe : describe.skip)('LoginRateLimiter against a Redis Cluster of three masters', () => {
   it('shares its counts across the cluster', async () => {
     const cluster = await startTestRedisCluster();
-    const redis = new RedisConnection(cluster.url, { commandTimeoutMs: 2_000 });
+    const redis = new RedisConnection(cluster.url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS });
     try {
       await redis.connect();
       const limiter = new LoginRateLimiter({ attempts: 1, windowSeconds: 60 }, redis);

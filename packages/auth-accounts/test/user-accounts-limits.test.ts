@@ -6,6 +6,7 @@ import {
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -65,7 +66,9 @@ describe('UserAccounts limits', () => {
   beforeAll(async () => {
     users = await openUserRepository({ dataDir: ':memory:' });
     if (hasRedis) {
-      testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 1_000 }));
+      testRedis = await connectTestRedis(
+        (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+      );
     }
   }, 600_000);
 

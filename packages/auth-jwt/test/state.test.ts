@@ -6,6 +6,7 @@ import {
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -474,7 +475,9 @@ const hasRedis = requireProgramOrSkip(
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
+    testRedis = await connectTestRedis(
+      (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+    );
     ({ server, redis } = testRedis);
   });
 

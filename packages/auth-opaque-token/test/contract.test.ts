@@ -1,5 +1,6 @@
 import type { AuthExchange, LoginUser } from '@authbench/auth-core';
 import { RedisConnection } from '@authbench/auth-stores';
+import { TEST_REDIS_COMMAND_TIMEOUT_MS } from '@authbench/test-support';
 import {
   type ContractClock,
   type ContractFixture,
@@ -23,7 +24,10 @@ async function fixture(
   clock: ContractClock,
   redisUrl: string | null,
 ): Promise<ContractFixture> {
-  const redis = redisUrl === null ? null : new RedisConnection(redisUrl, { commandTimeoutMs: 2_000 });
+  const redis =
+    redisUrl === null
+      ? null
+      : new RedisConnection(redisUrl, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS });
   await redis?.connect();
   const { strategy } = await opaqueTokenStrategy.create({
     settings: opaqueTokenStrategy.parseSettings({}, APP),

@@ -3,6 +3,7 @@ import {
   redisServerProgram,
   requireProgramOrSkip,
   startTestRedis,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -37,7 +38,10 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
 
   beforeAll(async () => {
     server = await startTestRedis();
-    redis = new RedisConnection(server.url, { commandTimeoutMs: 500, onError: () => undefined });
+    redis = new RedisConnection(server.url, {
+      commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS,
+      onError: () => undefined,
+    });
     await redis.connect();
     f = await startFixture('redis', redis, { onError: (error) => backgroundErrors.push(error) });
   });

@@ -7,6 +7,7 @@ import {
   redisServerProgram,
   requireProgramOrSkip,
   startTestRedis,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -135,7 +136,7 @@ const redisAvailable = requireProgramOrSkip(
     server = await startTestRedis();
     // The bound is under test, not the latency: a loaded machine may slow a command past the
     // 1 s default, which would turn a slower run into a red one.
-    redis = new RedisConnection(server.url, { commandTimeoutMs: 30_000 });
+    redis = new RedisConnection(server.url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS });
     await redis.connect();
   });
 

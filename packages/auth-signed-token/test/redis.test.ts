@@ -4,6 +4,7 @@ import {
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -23,7 +24,9 @@ const available = requireProgramOrSkip(
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
+    testRedis = await connectTestRedis(
+      (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+    );
     ({ server, redis } = testRedis);
   });
 

@@ -4,6 +4,7 @@ import {
   connectTestRedis,
   redisServerProgram,
   requireProgramOrSkip,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
   type TestRedisServer,
 } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -92,7 +93,9 @@ const hasRedis = requireProgramOrSkip(
   let redis: RedisConnection;
 
   beforeAll(async () => {
-    testRedis = await connectTestRedis((url) => new RedisConnection(url, { commandTimeoutMs: 500 }));
+    testRedis = await connectTestRedis(
+      (url) => new RedisConnection(url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS }),
+    );
     ({ server, redis } = testRedis);
   });
 
@@ -127,7 +130,7 @@ const hasRedis = requireProgramOrSkip(
   it('routes revocations by key across slots', async () => {
     const { startTestRedisCluster } = await import('@authbench/test-support');
     const cluster = await startTestRedisCluster();
-    const redis = new RedisConnection(cluster.url, { commandTimeoutMs: 2_000 });
+    const redis = new RedisConnection(cluster.url, { commandTimeoutMs: TEST_REDIS_COMMAND_TIMEOUT_MS });
     try {
       await redis.connect();
       const list = new RedisRevocationList(redis, 'cluster:revoked:');

@@ -10,4 +10,5 @@ export {
   connectTestRedis,
   redisServerProgram,
   startTestRedis,
+  TEST_REDIS_COMMAND_TIMEOUT_MS,
 } from './redis-server.js';

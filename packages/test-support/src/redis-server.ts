@@ -16,28 +16,46 @@ export function redisServerProgram(): string | null {
   return findProgram(process.env.REDIS_SERVER_BIN ?? 'redis-server');
 }
 
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+async function waitUntilOwnServerAnswers(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const cli = findProgram('redis-cli');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // A server that exited lost the port to someone else; an answer would then be theirs.
+    if (child.exitCode !== null || child.signalCode !== null) throw new PortTakenError(port);
     if (cli !== null) {
-      const result = spawnSync(cli, ['-h', '127.0.0.1', '-p', String(port), 'PING'], { encoding: 'utf8' });
-      if (result.stdout.trim() === 'PONG') return;
+      const result = spawnSync(cli, ['-h', '127.0.0.1', '-p', String(port), 'INFO', 'server'], {
+        encoding: 'utf8',
+      });
+      const answeringPid = /process_id:(\d+)/.exec(result.stdout)?.[1];
+      if (answeringPid !== undefined) {
+        if (Number(answeringPid) === child.pid) return;
+        throw new PortTakenError(port);
+      }
     }
     await sleep(50);
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms`);
+  throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
+}
+
+class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`redis-server could not keep port ${port} (another process took it first)`);
+  }
 }
 
 /** A throwaway redis-server on a free loopback port, no persistence. */
 export async function startTestRedis(): Promise<TestRedisServer> {
   const program = redisServerProgram();
   if (program === null) throw new Error('redis-server is not installed (apt-get install redis-server)');
-  const port = await freePort();
+  let port = await freePort();
   let child: ChildProcess | null = null;
 
   const start = async (): Promise<void> => {
-    child = spawn(
+    const spawned = spawn(
       program,
       [
         '--port',
@@ -53,7 +71,8 @@ export async function startTestRedis(): Promise<TestRedisServer> {
       ],
       { stdio: 'ignore' },
     );
-    await waitForPing(port, 10_000);
+    child = spawned;
+    await waitUntilOwnServerAnswers(port, spawned, 30_000);
   };
   const stop = async (): Promise<void> => {
     const running = child;
@@ -64,7 +83,16 @@ export async function startTestRedis(): Promise<TestRedisServer> {
     await exited;
   };
 
-  await start();
+  // Between freePort() and redis-server's bind, a parallel test may take the port: try anew.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      port = await freePort();
+    }
+  }
   return { url: `redis://127.0.0.1:${port}`, port, start, stop };
 }
 
@@ -109,3 +137,11 @@ export async function connectTestRedis<C extends TestRedisClient>(
     },
   };
 }
+
+/**
+ * The command timeout for test clients. The product's 1 s default is right for a server, but a
+ * CI machine at load 15–27 on two cores can take longer than that to answer one command, and a
+ * slow machine may make a test slower, never red. Outage drills do not need a short timeout:
+ * a stopped server closes the socket, and commands then fail at once (no offline queue).
+ */
+export const TEST_REDIS_COMMAND_TIMEOUT_MS = 10_000;
