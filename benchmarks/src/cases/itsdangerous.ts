@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { URLSafeTimedSerializer } from '@authbench/itsdangerous';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
+import { callInFreshProcess } from '../lib/fresh-process.js';
 import {
   type CpuSampleOptions,
   caseFromRounds,
   type RoundContender,
   runInProcessRounds,
 } from '../lib/in-process-rounds.js';
-import { IpcClient } from '../lib/ipc.js';
 import type { RoundFigures } from '../lib/itsdangerous-child.js';
 import { NodeTimedSerializer } from '../lib/node-itsdangerous.js';
 import { profileInProcess, summarizeProfiles } from '../lib/profile.js';
@@ -65,23 +65,19 @@ const JAVASCRIPT_CHILD = fileURLToPath(new URL('../lib/itsdangerous-child.js', i
  * One round of a JavaScript contender in a fresh process (itsdangerous-child.ts says why), on the
  * harness's own CPUs like the Python child: all three contenders start cold in their own process.
  */
-async function runJavaScriptRound(
+function runJavaScriptRound(
   ctx: RunContext,
   request: Readonly<Record<string, unknown>>,
 ): Promise<RoundFigures> {
-  const managed = ctx.registry.spawn({
-    name: `itsdangerous child (${String(request.contender)}, ${String(request.digest)})`,
-    command: process.execPath,
-    args: [JAVASCRIPT_CHILD],
-    cpus: null,
-    ipc: true,
-    env: { PATH: process.env.PATH ?? '' },
-  });
-  try {
-    return await new IpcClient(managed.child, 'itsdangerous child').call<RoundFigures>(request);
-  } finally {
-    await managed.stop();
-  }
+  return callInFreshProcess<RoundFigures>(
+    ctx.registry,
+    {
+      name: `itsdangerous child (${String(request.contender)}, ${String(request.digest)})`,
+      script: JAVASCRIPT_CHILD,
+      cpus: null,
+    },
+    request,
+  );
 }
 
 function caseId(digest: string, operation: string, contender: string): string {

@@ -256,22 +256,15 @@ export const scaleModel: Family = {
       for (const { route, entry: cost } of oneWorker) {
         const point = measured.get(key(config, route));
         if (point === undefined) continue;
-        const predicted = project(
-          { apiUs: cost.apiUs, redisUs: cost.redisUs },
-          cores,
-          1,
-          efficiency,
-        ).reqPerSec;
-        const check = validate(predicted, { value: point.reqPerSec, low: point.low, high: point.high });
+        const predictFrom = (from: { apiUs: number; redisUs: number }) =>
+          project({ apiUs: from.apiUs, redisUs: from.redisUs }, cores, 1, efficiency).reqPerSec;
+        const observed = { value: point.reqPerSec, low: point.low, high: point.high };
+        const predicted = predictFrom(cost);
+        const check = validate(predicted, observed);
         // The same law on the point's own measured cost: separates "the law fails" from
         // "the 1-worker cost does not carry over" (e.g. extra workers on one core cost CPU).
-        const ownCost = project(
-          { apiUs: point.apiUs, redisUs: point.redisUs },
-          cores,
-          1,
-          efficiency,
-        ).reqPerSec;
-        const ownCheck = validate(ownCost, { value: point.reqPerSec, low: point.low, high: point.high });
+        const ownCost = predictFrom(point);
+        const ownCheck = validate(ownCost, observed);
         const id = `scale-model/validation/${config}/${route}`;
         scope.add({
           id,

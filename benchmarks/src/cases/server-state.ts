@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { generateDevKeyPair } from '@authbench/auth-jwt';
 import { RedisConnection, type RedisReply } from '@authbench/auth-stores';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
+import { callInFreshProcess } from '../lib/fresh-process.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
 import { roundFigures, sampleInRounds } from '../lib/interleaved.js';
-import { IpcClient } from '../lib/ipc.js';
 import { expectOutcome, sampleSeconds } from '../lib/sampler.js';
 import { missingService, startScratchRedis } from '../lib/services.js';
 import { stateBytes, stateUserOf } from '../lib/state-bytes.js';
@@ -25,30 +25,16 @@ const KEPT = 200;
 const STATE_CHILD = fileURLToPath(new URL('../lib/state-child.js', import.meta.url));
 
 /** Heap readings (heapUsed + external, after full GCs) around `size` logins, in a fresh process. */
-async function freshProcessReadings(
+function freshProcessReadings(
   ctx: RunContext,
   strategy: string,
   size: number,
 ): Promise<{ before: number[]; after: number[]; logins: number; reported: number | null }> {
-  const managed = ctx.registry.spawn({
-    name: `server-state child (${strategy}, ${size})`,
-    command: process.execPath,
-    args: [STATE_CHILD],
-    cpus: ctx.cpu.serverCpus,
-    ipc: true,
-    env: { PATH: process.env.PATH ?? '' },
-  });
-  try {
-    return await new IpcClient(managed.child, 'server-state child').call({
-      type: 'measure',
-      fixtures: ctx.fixtures,
-      strategy,
-      size,
-      kept: KEPT,
-    });
-  } finally {
-    await managed.stop();
-  }
+  return callInFreshProcess(
+    ctx.registry,
+    { name: `server-state child (${strategy}, ${size})`, script: STATE_CHILD, cpus: ctx.cpu.serverCpus },
+    { type: 'measure', fixtures: ctx.fixtures, strategy, size, kept: KEPT },
+  );
 }
 
 type Store = 'memory' | 'redis';

@@ -1,8 +1,7 @@
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { crossoverRtt } from '../lib/crossover.js';
 import { STRATEGIES } from '../lib/http.js';
-import type { LoadResult, LoadSpec, MeteredServer } from '../lib/loadgen.js';
-import { pidListeningOn } from '../lib/proc.js';
+import type { LoadResult, LoadSpec } from '../lib/loadgen.js';
 import { redisPingMs } from '../lib/redis-ping.js';
 import { aggregateRounds, roundOrder } from '../lib/rounds.js';
 import { missingService } from '../lib/services.js';
@@ -37,27 +36,6 @@ interface Route {
   readonly spec: LoadSpec;
 }
 
-/**
- * The proxied API's REDIS_URL and DATABASE_URL point at the latency proxy, so metering "whoever
- * listens there" meters the proxy (one Node process for both, which made the two columns equal).
- * The stores' own CPU is that of the servers behind it, on their direct ports.
- */
-async function meteredBehindProxy(
-  ctx: RunContext,
-  servers: readonly MeteredServer[],
-): Promise<MeteredServer[]> {
-  const metered = servers.filter((server) => server.name !== 'redis' && server.name !== 'postgres');
-  for (const [name, defaultPort] of [
-    ['redis', 6379],
-    ['postgres', 5432],
-  ] as const) {
-    const url = new URL(await ctx.services.url(name));
-    const pid = await pidListeningOn(Number(url.port || defaultPort));
-    if (pid !== null) metered.push({ name, pid });
-  }
-  return metered;
-}
-
 export const storeDistance: Family = {
   id: 'store-distance',
   title: 'Store distance: added Redis round-trip time',
@@ -85,7 +63,8 @@ export const storeDistance: Family = {
     const proxied = (await ctx.proxies.urls()).redis;
     const { connections } = ctx.sizes.load;
     const { durationSec, warmupSec } = runLengths(ctx);
-    const apiServers = await meteredBehindProxy(ctx, await api.meteredServers());
+    // Redis and PostgreSQL behind the proxies, not the proxies (api-configs.ts `proxied-1w`).
+    const apiServers = await api.meteredServers();
     const statelessServers = await stateless.meteredServers();
     const routes: Route[] = [];
     for (const strategy of STRATEGIES) {

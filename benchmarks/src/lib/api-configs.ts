@@ -1,4 +1,4 @@
-import type { ApiConfig } from './api-process.js';
+import type { ApiConfig, MeteredStores } from './api-process.js';
 import type { ModeSizes } from './options.js';
 import type { Services } from './services.js';
 import type { StoreProxies } from './store-proxies.js';
@@ -26,10 +26,18 @@ export const API_CONFIG_KEYS = [
 ] as const;
 export type ApiConfigKey = (typeof API_CONFIG_KEYS)[number];
 
-export function apiConfigs(services: Services, proxies: StoreProxies, sizes: ModeSizes) {
+export function apiConfigs(
+  services: Pick<Services, 'url'>,
+  proxies: Pick<StoreProxies, 'urls'>,
+  sizes: ModeSizes,
+) {
   const shared = async () => ({
     REDIS_URL: await services.url('redis'),
     DATABASE_URL: await services.url('postgres'),
+  });
+  const direct = async (): Promise<MeteredStores> => ({
+    redis: await services.url('redis'),
+    postgres: await services.url('postgres'),
   });
   const configOf = async (key: string): Promise<ApiConfig> => {
     switch (key as ApiConfigKey) {
@@ -39,6 +47,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 1,
           stores: 'memory',
           env: {},
+          metered: {},
           description: 'one process, in-process stores, embedded users',
         };
       case 'memory-1w-stateless':
@@ -47,6 +56,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 1,
           stores: 'memory',
           env: { JWT_REVOCATION: 'none' },
+          metered: {},
           description: 'one process, in-process stores, JWT_REVOCATION=none (stateless JWT)',
         };
       case 'redis-1w':
@@ -56,6 +66,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 1,
           stores: 'redis',
           env: await shared(),
+          metered: await direct(),
           description: 'one process, Redis + PostgreSQL',
         };
       case 'redis-2w':
@@ -64,6 +75,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 2,
           stores: 'redis',
           env: { ...(await shared()), API_WORKERS: '2' },
+          metered: await direct(),
           description: 'API_WORKERS=2 (node:cluster), Redis + PostgreSQL',
         };
       case 'memory-1w-fastify':
@@ -79,6 +91,8 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 1,
           stores: 'redis',
           env: { ...(await shared()), REDIS_URL: await services.url('cluster') },
+          // Three shard processes are no one pid to meter: PostgreSQL only, as before.
+          metered: { postgres: await services.url('postgres') },
           description: 'one process, Redis Cluster (3 shards) + PostgreSQL',
         };
       case 'proxied-1w': {
@@ -88,6 +102,8 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
           workers: 1,
           stores: 'redis',
           env: { REDIS_URL: urls.redis, DATABASE_URL: urls.postgres },
+          // The servers behind the proxies, never the proxies (MeteredStores says why).
+          metered: await direct(),
           description: 'one process, Redis and PostgreSQL through the latency/counting proxies',
         };
       }
@@ -103,6 +119,7 @@ export function apiConfigs(services: Services, proxies: StoreProxies, sizes: Mod
             JWT_REVOCATION: 'none',
             JWT_TTL: String(sizes.statelessJwtTtlSeconds),
           },
+          metered: await direct(),
           description: `one process, JWT only, JWT_REVOCATION=none, JWT_TTL=${sizes.statelessJwtTtlSeconds}`,
         };
       default:

@@ -19,6 +19,19 @@ export interface ApiConfig {
   /** `memory`: in-process stores and embedded users; `redis`: Redis + PostgreSQL. */
   readonly stores: 'memory' | 'redis';
   readonly env: Readonly<Record<string, string>>;
+  /** The store servers whose CPU a load run on this API meters (not always what `env` dials). */
+  readonly metered: MeteredStores;
+}
+
+/**
+ * The URLs of the Redis and PostgreSQL servers themselves. Stated apart from REDIS_URL and
+ * DATABASE_URL because those may point at a proxy (proxied-1w): metering whoever listens there
+ * meters the proxy, which is how one run's "Redis / PostgreSQL CPU" columns came to show the
+ * proxy's CPU, twice.
+ */
+export interface MeteredStores {
+  readonly redis?: string;
+  readonly postgres?: string;
 }
 
 export interface ApiHandle {
@@ -27,7 +40,7 @@ export interface ApiHandle {
   readonly process: ManagedProcess;
   /** A credential for the run's user, logged in once per strategy and reused. */
   credential(strategy: StrategyName): Promise<Credential>;
-  /** The servers whose CPU a load run on this API meters: the API's process tree, and Redis / PostgreSQL when it uses them. */
+  /** The servers whose CPU a load run on this API meters: the API's process tree and its `config.metered` stores. */
   meteredServers(): Promise<MeteredServer[]>;
   /** A fresh login (revocation measurements log out what they use). */
   freshLogin(strategy: StrategyName): Promise<Credential>;
@@ -79,23 +92,16 @@ export async function waitForWorkers(pid: number, workers: number, timeoutMs: nu
   }
 }
 
-/** The API's process tree, plus the processes listening on its REDIS_URL and DATABASE_URL ports. */
-async function meteredServers(pid: number, env: Readonly<Record<string, string>>): Promise<MeteredServer[]> {
+/** The API's process tree, plus the processes listening on the ports of `stores`' URLs. */
+export async function meteredServers(pid: number, stores: MeteredStores): Promise<MeteredServer[]> {
   const servers: MeteredServer[] = [{ name: 'api', pid }];
-  for (const [name, variable] of [
-    ['redis', 'REDIS_URL'],
-    ['postgres', 'DATABASE_URL'],
+  for (const [name, defaultPort] of [
+    ['redis', 6379],
+    ['postgres', 5432],
   ] as const) {
-    const url = env[variable];
+    const url = stores[name];
     if (url === undefined) continue;
-    let port: number;
-    try {
-      const parsed = new URL(url);
-      port = Number(parsed.port || (name === 'redis' ? 6379 : 5432));
-    } catch {
-      continue;
-    }
-    const server = await pidListeningOn(port);
+    const server = await pidListeningOn(Number(new URL(url).port || defaultPort));
     if (server !== null) servers.push({ name, pid: server });
   }
   return servers;
@@ -154,7 +160,7 @@ export async function startApi(
         return pending;
       },
       freshLogin,
-      meteredServers: () => meteredServers(managed.pid, config.env),
+      meteredServers: () => meteredServers(managed.pid, config.metered),
       stop: () => managed.stop(),
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { fullGc } from './gc.js';
 import { medianInterval } from './interval.js';
 import { roundOrder } from './rounds.js';
-import { type SamplerOptions, sample } from './sampler.js';
+import { type SamplerOptions, type SampleStats, sample } from './sampler.js';
 
 /**
  * In-process comparisons in interleaved rounds: every round samples every contender once, the
@@ -15,12 +15,16 @@ export interface InProcessContender<K extends string> {
   readonly run: () => unknown;
 }
 
-/** Per contender, the median nanoseconds per operation of each round, in round order. */
+/**
+ * Per contender, the median nanoseconds per operation of each round, in round order.
+ * `onSample` sees every sample whole (e.g. for its CPU per operation).
+ */
 export async function sampleInRounds<K extends string>(
   contenders: readonly InProcessContender<K>[],
   rounds: number,
   sampler: SamplerOptions,
   onRound?: (round: number) => void,
+  onSample?: (key: K, stats: SampleStats) => void,
 ): Promise<Map<K, number[]>> {
   const perRound = new Map<K, number[]>(contenders.map((contender) => [contender.key, []]));
   for (let round = 0; round < rounds; round += 1) {
@@ -29,6 +33,7 @@ export async function sampleInRounds<K extends string>(
       fullGc();
       const stats = await sample(contender.run, sampler);
       perRound.get(contender.key)?.push(stats.medianNs);
+      onSample?.(contender.key, stats);
     }
   }
   return perRound;

@@ -303,13 +303,16 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     '',
     table(
       ['target', 'measured', 'goal', 'status', 'where the time goes'],
-      results.targets.map((target) => [
-        target.description,
-        targetReading(target).measured,
-        targetReading(target).goal,
-        targetStatus(target),
-        target.profileId === undefined ? (target.note ?? '') : `[profile](#${target.profileId})`,
-      ]),
+      results.targets.map((target) => {
+        const { measured, goal } = targetReading(target);
+        return [
+          target.description,
+          measured,
+          goal,
+          targetStatus(target),
+          target.profileId === undefined ? (target.note ?? '') : `[profile](#${target.profileId})`,
+        ];
+      }),
     ),
     '',
   );

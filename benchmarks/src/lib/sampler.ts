@@ -23,6 +23,13 @@ export interface SampleStats {
   readonly batch: number;
   /** Operations timed in all (warm-up excluded). */
   readonly ops: number;
+  /**
+   * Process CPU per operation over the timed batches, every thread included: an operation that
+   * waits on the libuv threadpool (WebCrypto) shows its worker's CPU here and not its wait. V8's
+   * background threads count too (measured here: 70–450 µs per ms of a timer wait after the full
+   * GC), so for an operation that mostly waits this is an upper bound.
+   */
+  readonly cpuNsPerOp: number;
 }
 
 type Operation = () => unknown;
@@ -64,9 +71,11 @@ export async function sample(operation: Operation, options: SamplerOptions): Pro
   );
 
   const perOp: number[] = [];
+  const cpuBefore = process.cpuUsage();
   for (let index = 0; index < options.samples; index += 1) {
     perOp.push(Number(await runBatch(operation, batch)) / batch);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   const summary = summarize(perOp);
   return {
     medianNs: summary.median,
@@ -77,6 +86,7 @@ export async function sample(operation: Operation, options: SamplerOptions): Pro
     samples: options.samples,
     batch,
     ops: batch * options.samples,
+    cpuNsPerOp: ((cpu.user + cpu.system) * 1000) / (batch * options.samples),
   };
 }
 
