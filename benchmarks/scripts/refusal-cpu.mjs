@@ -18,11 +18,10 @@
 //   before the flood, and the rest is divided by every refusal (503 and 429): an estimate.
 // Loopback is 127.0.0.0/8 on Linux, so `localAddress` gives each client its own address.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
-import { loadavg } from 'node:os';
+import { Agent, request } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuMs, freePort, machineLoad, median, medianInterval, startPinnedApp } from './pinned-run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -130,61 +129,8 @@ function startFlood(port, addresses) {
   };
 }
 
-function freePort() {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-async function startApp(main, platform, port) {
-  const env = { ...process.env, PORT: String(port), DATA_DIR: ':memory:', HTTP_PLATFORM: platform };
-  // taskset execs node in place: the child's pid is the API's, for /proc/<pid>/stat.
-  const child = spawn('taskset', ['-c', API_CPU, process.execPath, main], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 1200; i += 1) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error(`${main} did not start`);
-}
-
-/** CPU time the process has used (user + system), in µs: fields 14 and 15 of /proc/<pid>/stat. */
-function cpuMicros(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // USER_HZ is 100 on Linux
-}
-
-function median(sorted) {
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Distribution-free interval for a median: k-th smallest and largest, P(Bin(n, ½) < k) ≤ 2.5 %. */
-function medianInterval(sorted) {
-  const n = sorted.length;
-  const below = (k) => {
-    let p = 0;
-    let c = 1;
-    for (let i = 0; i < k; i += 1) {
-      p += c / 2 ** n;
-      c = (c * (n - i)) / (i + 1);
-    }
-    return p;
-  };
-  let k = 1;
-  while (k + 1 <= n / 2 && below(k + 1) <= 0.025) k += 1;
-  return { low: sorted[k - 1], high: sorted[n - k], confidence: 1 - 2 * below(k) };
+function startApp(main, platform, port) {
+  return startPinnedApp(main, API_CPU, port, { HTTP_PLATFORM: platform }, ['ignore', 'ignore', 'inherit']);
 }
 
 /** One case on a fresh app: µs of API CPU per refusal, and every status the flood got. */
@@ -202,9 +148,9 @@ async function measure(main, platform, mode, round) {
       await post(port, `127.${40 + round}.3.${i + 1}`, { username: `w${i}`, password: 'wrong' });
     const hashes = [];
     for (let i = 0; i < 8; i += 1) {
-      const start = cpuMicros(app.pid);
+      const start = cpuMs(app.pid) * 1000;
       await post(port, `127.${40 + round}.4.${i + 1}`, { username: `h${i}`, password: 'wrong' });
-      hashes.push(cpuMicros(app.pid) - start);
+      hashes.push(cpuMs(app.pid) * 1000 - start);
     }
     const perHash = median(hashes.sort((x, y) => x - y));
     if (mode === '429') {
@@ -217,9 +163,9 @@ async function measure(main, platform, mode, round) {
     const flood = startFlood(port, addresses);
     await new Promise((r) => setTimeout(r, 500));
     await flood.mark();
-    const before = cpuMicros(app.pid);
+    const before = cpuMs(app.pid) * 1000;
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    const spent = cpuMicros(app.pid) - before;
+    const spent = cpuMs(app.pid) * 1000 - before;
     // Answers in flight at either edge of the window: 16 at most, against thousands.
     const inWindow = await flood.stop();
     const refused = (inWindow['429'] ?? 0) + (inWindow['503'] ?? 0);
@@ -230,11 +176,6 @@ async function measure(main, platform, mode, round) {
     await new Promise((r) => app.once('exit', r));
   }
 }
-
-const machineLoad = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 
 execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
 console.log(
@@ -267,4 +208,25 @@ for (const [key, values] of results) {
   console.log(
     `  ${key}: ${median(sorted).toFixed(0)} (${(confidence * 100).toFixed(0)} % interval ${low.toFixed(0)}–${high.toFixed(0)}, n=${sorted.length})`,
   );
+}
+
+// Two builds: the ratio of each round's pair (second build / first, same round, same case), so
+// that what the shared machine did in that round weighs on both sides alike.
+if (MAINS.length === 2) {
+  console.log(`\nper-round ratio ${MAINS[1]} / ${MAINS[0]}, median and interval over rounds:`);
+  for (const platform of PLATFORMS) {
+    for (const mode of MODES) {
+      const first = results.get(`${platform} ${mode} ${MAINS[0]}`) ?? [];
+      const second = results.get(`${platform} ${mode} ${MAINS[1]}`) ?? [];
+      const ratios = first
+        .map((value, round) => (second[round] ?? Number.NaN) / value)
+        .filter(Number.isFinite)
+        .sort((x, y) => x - y);
+      if (ratios.length === 0) continue;
+      const { low, high, confidence } = medianInterval(ratios);
+      console.log(
+        `  ${platform} ${mode}: ${median(ratios).toFixed(2)}× (${(confidence * 100).toFixed(0)} % interval ${low.toFixed(2)}–${high.toFixed(2)}, n=${ratios.length})`,
+      );
+    }
+  }
 }

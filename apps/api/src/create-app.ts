@@ -138,7 +138,7 @@ async function createFastifyApp(
     (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
     (check) => addRequestCheck(fastify, check),
   );
-  // Refused logins and registrations, before their bodies are read (express: AppModule).
+  // Refused logins and registrations, before their bodies are read (express: EarlyRefusalModule).
   addEarlyRefusalHook(fastify, refusals);
   return app;
 }
