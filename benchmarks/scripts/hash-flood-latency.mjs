@@ -10,11 +10,10 @@
 // this script and the flood on CPU 1, so the flood's client work never takes the API's core.
 // Loopback is 127.0.0.0/8 on Linux, so `localAddress` gives each client its own address.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { loadavg } from 'node:os';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuMs, freePort, machineLoad, median, medianInterval, startPinnedApp } from './pinned-run.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARGS = process.argv.slice(2);
@@ -52,34 +51,9 @@ function post(port, from, path, body) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startApp(port) {
-  const env = { ...process.env, PORT: String(port), DATA_DIR: ':memory:', LOG_LEVEL: 'silent' };
-  if (LIMIT !== undefined) env.LOGIN_RATE_LIMIT = LIMIT;
-  // taskset execs node in place: the child's pid is the API's, for /proc/<pid>/stat.
-  const child = spawn('taskset', ['-c', API_CPU, process.execPath, join(ROOT, 'apps/api/dist/main.js')], {
-    env,
-    stdio: 'inherit',
-  });
-  for (let i = 0; i < 1200; i += 1) {
-    // Up to 2 minutes: a loaded shared machine starts the app slowly.
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill();
-  throw new Error('the app did not start');
+function startApp(port) {
+  const env = { LOG_LEVEL: 'silent', ...(LIMIT === undefined ? {} : { LOGIN_RATE_LIMIT: LIMIT }) };
+  return startPinnedApp(join(ROOT, 'apps/api/dist/main.js'), API_CPU, port, env, 'inherit');
 }
 
 async function legitLogins(port, username) {
@@ -94,41 +68,6 @@ async function legitLogins(port, username) {
     .sort((x, y) => x - y);
   const refused = answers.filter((a) => a.status !== 200).map((a) => a.status);
   return { median: median(ok), min: ok[0], max: ok.at(-1), ok: ok.length, refused };
-}
-
-function median(sorted) {
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/**
- * A distribution-free interval for the median of n values: the k-th smallest and k-th largest,
- * k the largest order with P(Binomial(n, 1/2) < k) ≤ 2.5 % (at least 1: with n < 6 the whole
- * range, at less than 95 %). Returns the bounds and their confidence.
- */
-function medianInterval(sorted) {
-  const n = sorted.length;
-  const below = (k) => {
-    let p = 0;
-    let c = 1;
-    for (let i = 0; i < k; i += 1) {
-      p += c / 2 ** n;
-      c = (c * (n - i)) / (i + 1);
-    }
-    return p;
-  };
-  let k = 1;
-  while (k + 1 <= n / 2 && below(k + 1) <= 0.025) k += 1;
-  return { low: sorted[k - 1], high: sorted[n - k], confidence: 1 - 2 * below(k) };
-}
-
-/** CPU time the process has used (user + system), in ms: fields 14 and 15 of /proc/<pid>/stat. */
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
 // The flood runs in its own process, so the measuring event loop waits on nothing but the app.
@@ -184,12 +123,6 @@ const cases = [
   ['(a) 16 clients from one address', (round) => floodAddresses(round, 1)],
   ['(b) 16 clients from 16 addresses', (round) => floodAddresses(round, 16)],
 ];
-// The machine's load beside each case: on a shared machine the ratio means little without it.
-const machineLoad = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-
 // This script and its flood child (which inherits the mask) on the clients' CPU, every thread.
 execFileSync('taskset', ['-a', '-p', '-c', CLIENT_CPU, String(process.pid)], { stdio: 'ignore' });
 console.log(

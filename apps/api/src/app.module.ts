@@ -8,6 +8,7 @@ import {
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { EarlyRefusalModule } from './accounts/early-refusal.module.js';
 import type { AuthInfrastructure } from './auth/infrastructure.js';
 import { AUTH_INFRASTRUCTURE } from './auth/tokens.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
@@ -49,6 +50,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(httpLoggerParams(config)),
         PageModule,
+        EarlyRefusalModule,
         ...strategies.flatMap(({ module }) => (module === undefined ? [] : [module])),
       ],
       // Order matters: fixed paths before `/:strategy/…`.

@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { EarlyRefusals } from './accounts/early-refusals.js';
+import { addEarlyRefusalHook } from './accounts/mount-early-refusals.js';
 import { AppModule } from './app.module.js';
 import { type InfrastructureOptions, openInfrastructure } from './auth/infrastructure.js';
 import { resolveSecrets } from './auth/secrets.js';
@@ -106,6 +108,7 @@ function fastifyTrustProxy(
 async function createFastifyApp(
   module: ReturnType<typeof AppModule.forRoot>,
   config: AppConfig,
+  refusals: EarlyRefusals,
 ): Promise<AuthbenchApp> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -135,6 +138,8 @@ async function createFastifyApp(
     (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
     (check) => addRequestCheck(fastify, check),
   );
+  // Refused logins and registrations, before their bodies are read (express: EarlyRefusalModule).
+  addEarlyRefusalHook(fastify, refusals);
   return app;
 }
 
@@ -160,7 +165,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     const module = AppModule.forRoot({ config, infrastructure, strategies });
     const app =
       config.HTTP_PLATFORM === 'fastify'
-        ? await createFastifyApp(module, config)
+        ? await createFastifyApp(module, config, new EarlyRefusals(infrastructure.accounts, config))
         : await createExpressApp(module, config);
     return app;
   } catch (error) {

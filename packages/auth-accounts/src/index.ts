@@ -1,3 +1,5 @@
+export type { EarlyRefusal, EarlyRefusalReason } from './errors/early-refusal.js';
+export { earlyRefusalProblem } from './errors/early-refusal.js';
 export { HashCapacityError, TooManyRegistrationsError } from './errors/limit-errors.js';
 export type { HashCapacity } from './passwords/bounded-password-hasher.js';
 export { BoundedPasswordHasher, DEFAULT_HASH_CAPACITY } from './passwords/bounded-password-hasher.js';

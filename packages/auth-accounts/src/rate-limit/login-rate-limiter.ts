@@ -2,6 +2,7 @@ import { StoreUnavailableError, TooManyAttemptsError } from '@authbench/auth-cor
 import type { RedisConnection } from '@authbench/auth-stores';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyRegistrationsError } from '../errors/limit-errors.js';
+import { RefusedAddresses } from './refused-addresses.js';
 
 export interface LoginRateLimit {
   /** Failed logins allowed per (username, client address) per window. */
@@ -81,6 +82,12 @@ export interface LoginAdmission {
 
 type Limiter = RateLimiterMemory | RateLimiterRedis;
 
+/**
+ * Refused addresses remembered per kind: ~10 000 short records (~1 MB at most) cover any flood
+ * that one process can answer within a window; a forgotten one is refused by the store again.
+ */
+const MAX_REFUSED_ADDRESSES = 10_000;
+
 interface Spent {
   readonly limiter: Limiter;
   readonly key: string;
@@ -106,6 +113,10 @@ export class LoginRateLimiter {
   private readonly account: Limiter;
   private readonly knownClients: Limiter;
   private readonly registrations: Limiter;
+  /** Addresses the per-address login limits refused, until their windows end. */
+  private readonly refusedLogins = new RefusedAddresses(MAX_REFUSED_ADDRESSES);
+  /** Addresses the registration limit refused, until its window ends. */
+  private readonly refusedRegistrations = new RefusedAddresses(MAX_REFUSED_ADDRESSES);
 
   constructor(
     limit: LoginRateLimit,
@@ -180,18 +191,52 @@ export class LoginRateLimiter {
     try {
       await this.call(() => this.registrations.consume(clientAddress));
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw new TooManyRegistrationsError(error.msBeforeNext / 1000);
+      if (error instanceof RateLimiterRes) {
+        this.refusedRegistrations.remember(clientAddress, error.msBeforeNext);
+        throw new TooManyRegistrationsError(error.msBeforeNext / 1000);
+      }
       throw error;
     }
     // The refund, for a caller whose registration hashed nothing and should not count.
     return () => this.call(() => this.registrations.reward(clientAddress, 1)).then(() => undefined);
   }
 
+  /**
+   * Milliseconds until this address may try a login again, when a per-address login limit has
+   * already refused it in this window: every attempt from it would be refused whatever the
+   * username, so the caller can refuse before reading the request's body. `undefined` otherwise
+   * (the attempt then goes through `admitLogin`, which decides). Takes no point.
+   */
+  loginRefusalMs(clientAddress: string): number | undefined {
+    return this.refusedLogins.msLeft(clientAddress);
+  }
+
+  /** The same for registrations: the address's registration limit refused it in this window. */
+  registrationRefusalMs(clientAddress: string): number | undefined {
+    return this.refusedRegistrations.msLeft(clientAddress);
+  }
+
+  /**
+   * Takes the per-address login points of an attempt refused before its body was read (no hash
+   * slot): what `admitLogin` followed by `abandoned()` leaves spent, so that a flood retrying into
+   * 503s still runs into its 429. Throws 429 when the address's budget is spent.
+   */
+  async chargeLoginAddress(clientAddress: string): Promise<void> {
+    const spent: Spent[] = [];
+    await this.take(this.addressAttempts, clientAddress, spent);
+    await this.take(this.addressFailures, clientAddress, spent);
+  }
+
   private async take(limiter: Limiter, key: string, spent: Spent[]): Promise<void> {
     try {
       await this.call(() => limiter.consume(key));
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw new TooManyAttemptsError(error.msBeforeNext / 1000);
+      if (error instanceof RateLimiterRes) {
+        if (limiter === this.addressAttempts || limiter === this.addressFailures) {
+          this.refusedLogins.remember(key, error.msBeforeNext);
+        }
+        throw new TooManyAttemptsError(error.msBeforeNext / 1000);
+      }
       throw error;
     }
     spent.push({ limiter, key });

@@ -3,9 +3,11 @@ import {
   type AuthStrategy,
   InvalidRequestError,
   type LoginUser,
+  TooManyAttemptsError,
   type UserView,
 } from '@authbench/auth-core';
-import { HashCapacityError } from '../errors/limit-errors.js';
+import { type EarlyRefusal, retryAfterSecondsOf } from '../errors/early-refusal.js';
+import { HashCapacityError, TooManyRegistrationsError } from '../errors/limit-errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -105,6 +107,48 @@ export class UserAccounts {
       );
     }
     return user;
+  }
+
+  /**
+   * The refusal a login from `clientAddress` gets before its body is read, or `undefined` (then
+   * `verifyLogin` decides). 429 when a per-address login limit already refused the address in
+   * this window (a Map look-up, no store round trip); 503 when no hash slot would take it now,
+   * after taking the address's points as `verifyLogin` would have (429 if they are spent). No
+   * user look-up, no hash, no `Error` on the expected answers.
+   */
+  async refuseLoginEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
+    const refusedMs = this.rateLimiter.loginRefusalMs(clientAddress);
+    if (refusedMs !== undefined) {
+      return { reason: 'too-many-attempts', retryAfterSeconds: retryAfterSecondsOf(refusedMs) };
+    }
+    if (this.hasher.admits?.(clientAddress) !== false) return undefined;
+    try {
+      await this.rateLimiter.chargeLoginAddress(clientAddress);
+    } catch (error) {
+      if (!(error instanceof TooManyAttemptsError)) throw error;
+      return { reason: 'too-many-attempts', retryAfterSeconds: error.retryAfterSeconds };
+    }
+    return { reason: 'hash-capacity', retryAfterSeconds: 1 };
+  }
+
+  /**
+   * The same for a registration: 429 when the address's registration limit already refused it in
+   * this window; 503 when no hash slot would take it now, after spending its registration point
+   * as `register` would have (429 if it is spent).
+   */
+  async refuseRegistrationEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
+    const refusedMs = this.rateLimiter.registrationRefusalMs(clientAddress);
+    if (refusedMs !== undefined) {
+      return { reason: 'too-many-registrations', retryAfterSeconds: retryAfterSecondsOf(refusedMs) };
+    }
+    if (this.hasher.admits?.(clientAddress) !== false) return undefined;
+    try {
+      await this.rateLimiter.admitRegistration(clientAddress);
+    } catch (error) {
+      if (!(error instanceof TooManyRegistrationsError)) throw error;
+      return { reason: 'too-many-registrations', retryAfterSeconds: error.retryAfterSeconds };
+    }
+    return { reason: 'hash-capacity', retryAfterSeconds: 1 };
   }
 
   /** A new password ends every credential of the user, in every strategy. */
