@@ -12,8 +12,9 @@
  *   --peers: the benchmark's peers (benchmarks/dist, build it first) in the same rounds, pinned
  *   like the API, given the first build's JWT secret, issuer, audience and /strategies body:
  *   lean-nest's public and JWT routes, bare-jwt's JWT route, as `peer <kind>` rows.
- *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR;
- *   summarise one with profile-top.mjs FILE <requests>.
+ *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR, the
+ *   peers' too; summarise one with profile-top.mjs FILE <requests>. The profiler's own stop
+ *   (inspector `dispatch`) shows in each profile: leave it out when comparing.
  *
  * Linux only (procfs, taskset). LOG_LEVEL=info writes its logs to /dev/null.
  */
@@ -51,7 +52,6 @@ const levels = values.levels.split(',');
 const routes = values.routes.split(',');
 const mains = values.main.split(',');
 const peers = values.peers === '' ? [] : values.peers.split(',');
-if (peers.length > 0 && values.profile !== undefined) throw new Error('--peers and --profile: one at a time');
 const PEER_SCRIPTS = {
   'lean-nest': 'benchmarks/dist/lib/peers/lean-nest.js',
   'bare-jwt': 'benchmarks/dist/lib/bare-jwt-server.js',
@@ -63,6 +63,20 @@ function cpuTicks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/**
+ * --profile: the preload that profiles the measured requests only (`start` … `stop` over IPC),
+ * for the API and the peers alike, so that their profiles compare.
+ */
+function profilerArgs(env) {
+  if (values.profile === undefined) return [];
+  env.REQUEST_CPU_PROFILE_DIR = values.profile;
+  return ['--require', fileURLToPath(new URL('./request-cpu-profiler.cjs', import.meta.url))];
+}
+
+function profilerStdio() {
+  return values.profile === undefined ? [] : ['ipc'];
 }
 
 let nextPort = 41_000 + Math.floor(Math.random() * 1000);
@@ -83,16 +97,10 @@ async function startApi(main, platform, level) {
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
   const jwtSecret = env.JWT_SECRET;
-  // --profile: the preload profiles the measured requests only (SIGUSR2 … SIGUSR1).
-  const nodeArgs =
-    values.profile === undefined
-      ? []
-      : ['--require', fileURLToPath(new URL('./request-cpu-profiler.cjs', import.meta.url))];
-  if (values.profile !== undefined) env.REQUEST_CPU_PROFILE_DIR = values.profile;
   const out = openSync('/dev/null', 'w');
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, resolve(root, main)], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...profilerArgs(env), resolve(root, main)], {
     env,
-    stdio: values.profile === undefined ? ['ignore', out, 'inherit'] : ['ignore', out, 'inherit', 'ipc'],
+    stdio: ['ignore', out, 'inherit', ...profilerStdio()],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt += 1) {
@@ -121,10 +129,11 @@ async function startPeer(kind, platform, api, headers) {
       PEER_JWT_AUDIENCE: aud,
       PEER_PUBLIC_BODY: await (await fetch(`${api.base}/strategies`)).text(),
     });
-  const child = spawn('taskset', ['-c', '0', process.execPath, resolve(root, PEER_SCRIPTS[kind])], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, ...profilerArgs(env), resolve(root, PEER_SCRIPTS[kind])],
+    { env, stdio: ['ignore', 'pipe', 'inherit', ...profilerStdio()] },
+  );
   const base = await new Promise((done, fail) => {
     let text = '';
     child.stdout.on('data', (chunk) => {
