@@ -22,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -81,8 +82,31 @@ function profilerStdio() {
 
 let nextPort = 41_000 + Math.floor(Math.random() * 1000);
 
+/**
+ * The API on a free port: the ports are shared with whatever else runs on the machine, so an
+ * API that exits before it answers (EADDRINUSE) is started again on the next port, and an
+ * answer counts only while our child is alive (another server may hold the port).
+ */
 async function startApi(main, platform, level) {
+  for (let tries = 1; ; tries += 1) {
+    const api = await tryStartApi(main, platform, level);
+    if (api !== null) return api;
+    if (tries === 5) throw new Error('API did not start on 5 ports');
+  }
+}
+
+/** Whether nothing listens on the port now (a server elsewhere would answer our /health). */
+function portIsFree(port) {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+async function tryStartApi(main, platform, level) {
   const port = nextPort++;
+  if (!(await portIsFree(port))) return null;
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -103,10 +127,15 @@ async function startApi(main, platform, level) {
     stdio: ['ignore', out, 'inherit', ...profilerStdio()],
   });
   const base = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   for (let attempt = 0; ; attempt += 1) {
+    if (exited) return null;
     try {
       const response = await fetch(`${base}/health`);
-      if (response.ok) break;
+      if (response.ok && !exited) break;
     } catch {}
     if (attempt > 600) throw new Error('API did not start');
     await new Promise((r) => setTimeout(r, 100));
