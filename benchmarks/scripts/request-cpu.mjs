@@ -12,8 +12,9 @@
  *   --peers: the benchmark's peers (benchmarks/dist, build it first) in the same rounds, pinned
  *   like the API, given the first build's JWT secret, issuer, audience and /strategies body:
  *   lean-nest's public and JWT routes, bare-jwt's JWT route, as `peer <kind>` rows.
- *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR;
- *   summarise one with profile-top.mjs FILE <requests>.
+ *   --profile DIR: a CPU profile of each measured run (not warm-up, not start-up) in DIR, the
+ *   peers' too; summarise one with profile-top.mjs FILE <requests>. The profiler's own stop
+ *   (inspector `dispatch`) shows in each profile: leave it out when comparing.
  *
  * Linux only (procfs, taskset). LOG_LEVEL=info writes its logs to /dev/null.
  */
@@ -21,6 +22,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,7 +53,6 @@ const levels = values.levels.split(',');
 const routes = values.routes.split(',');
 const mains = values.main.split(',');
 const peers = values.peers === '' ? [] : values.peers.split(',');
-if (peers.length > 0 && values.profile !== undefined) throw new Error('--peers and --profile: one at a time');
 const PEER_SCRIPTS = {
   'lean-nest': 'benchmarks/dist/lib/peers/lean-nest.js',
   'bare-jwt': 'benchmarks/dist/lib/bare-jwt-server.js',
@@ -65,10 +66,47 @@ function cpuTicks(pid) {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/**
+ * --profile: the preload that profiles the measured requests only (`start` … `stop` over IPC),
+ * for the API and the peers alike, so that their profiles compare.
+ */
+function profilerArgs(env) {
+  if (values.profile === undefined) return [];
+  env.REQUEST_CPU_PROFILE_DIR = values.profile;
+  return ['--require', fileURLToPath(new URL('./request-cpu-profiler.cjs', import.meta.url))];
+}
+
+function profilerStdio() {
+  return values.profile === undefined ? [] : ['ipc'];
+}
+
 let nextPort = 41_000 + Math.floor(Math.random() * 1000);
 
+/**
+ * The API on a free port: the ports are shared with whatever else runs on the machine, so an
+ * API that exits before it answers (EADDRINUSE) is started again on the next port, and an
+ * answer counts only while our child is alive (another server may hold the port).
+ */
 async function startApi(main, platform, level) {
+  for (let tries = 1; ; tries += 1) {
+    const api = await tryStartApi(main, platform, level);
+    if (api !== null) return api;
+    if (tries === 5) throw new Error('API did not start on 5 ports');
+  }
+}
+
+/** Whether nothing listens on the port now (a server elsewhere would answer our /health). */
+function portIsFree(port) {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+async function tryStartApi(main, platform, level) {
   const port = nextPort++;
+  if (!(await portIsFree(port))) return null;
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -83,22 +121,21 @@ async function startApi(main, platform, level) {
     JWT_SECRET: randomBytes(32).toString('base64url'),
   };
   const jwtSecret = env.JWT_SECRET;
-  // --profile: the preload profiles the measured requests only (SIGUSR2 … SIGUSR1).
-  const nodeArgs =
-    values.profile === undefined
-      ? []
-      : ['--require', fileURLToPath(new URL('./request-cpu-profiler.cjs', import.meta.url))];
-  if (values.profile !== undefined) env.REQUEST_CPU_PROFILE_DIR = values.profile;
   const out = openSync('/dev/null', 'w');
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, resolve(root, main)], {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...profilerArgs(env), resolve(root, main)], {
     env,
-    stdio: values.profile === undefined ? ['ignore', out, 'inherit'] : ['ignore', out, 'inherit', 'ipc'],
+    stdio: ['ignore', out, 'inherit', ...profilerStdio()],
   });
   const base = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
   for (let attempt = 0; ; attempt += 1) {
+    if (exited) return null;
     try {
       const response = await fetch(`${base}/health`);
-      if (response.ok) break;
+      if (response.ok && !exited) break;
     } catch {}
     if (attempt > 600) throw new Error('API did not start');
     await new Promise((r) => setTimeout(r, 100));
@@ -121,10 +158,11 @@ async function startPeer(kind, platform, api, headers) {
       PEER_JWT_AUDIENCE: aud,
       PEER_PUBLIC_BODY: await (await fetch(`${api.base}/strategies`)).text(),
     });
-  const child = spawn('taskset', ['-c', '0', process.execPath, resolve(root, PEER_SCRIPTS[kind])], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, ...profilerArgs(env), resolve(root, PEER_SCRIPTS[kind])],
+    { env, stdio: ['ignore', 'pipe', 'inherit', ...profilerStdio()] },
+  );
   const base = await new Promise((done, fail) => {
     let text = '';
     child.stdout.on('data', (chunk) => {

@@ -1,7 +1,11 @@
+import { AuthError } from '@authbench/auth-core';
 import { describe, expect, it } from '@jest/globals';
-import { decodeBase64Url, decodeUtf8 } from '../src/lib/base64url.js';
+import { decodeBase64Url, decodedLengthOfBase64Url, decodeUtf8 } from '../src/lib/base64url.js';
+import { inspectCompactJws } from '../src/lib/compact-jws.js';
+import { JwtKeyRing } from '../src/lib/keys.js';
+import { rejectionReasonOf } from '../src/lib/rejection.js';
 import { DuplicateMemberError, parseJsonObject } from '../src/lib/strict-json.js';
-import { thrownBy } from './support.js';
+import { SECRET, thrownBy } from './support.js';
 
 describe('decodeBase64Url', () => {
   it('decodes canonical unpadded base64url', () => {
@@ -29,6 +33,9 @@ describe('decodeBase64Url', () => {
           if (decoded === null) refused += 1;
           if (canonical ? decoded === null || !decoded.equals(lenient) : decoded !== null)
             wrong.push(segment);
+          // The length-only check (signatures) agrees with the decoder on every segment.
+          if (decodedLengthOfBase64Url(segment) !== (decoded?.length ?? null))
+            wrong.push(`length ${segment}`);
         }
       }
     }
@@ -82,5 +89,48 @@ describe('parseJsonObject', () => {
 
   it.each(['[1]', '"s"', 'null', '1', '{"a":1', '\uFEFF{}'])('refuses %j with a SyntaxError', (text) => {
     expect(() => parseJsonObject(text)).toThrow(SyntaxError);
+  });
+});
+
+describe('inspectCompactJws: header verdicts kept per header segment', () => {
+  const ring = JwtKeyRing.create({ algorithm: 'HS256', secrets: [SECRET] });
+  const segment = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const payload = segment({ sub: 'u1' });
+  // A signature of the key's length: inspection checks the length, never the value.
+  const signature = Buffer.alloc(32).toString('base64url');
+  const tokenWith = (header: Readonly<Record<string, unknown>>): string =>
+    `${segment(header)}.${payload}.${signature}`;
+  const reasonOf = (run: () => unknown): string | undefined => {
+    try {
+      run();
+      return undefined;
+    } catch (error) {
+      return error instanceof AuthError ? rejectionReasonOf(error) : `not an AuthError: ${String(error)}`;
+    }
+  };
+
+  it('gives a header segment that passed for one use no pass for the other', () => {
+    const access = tokenWith({ alg: 'HS256', typ: 'JWT', kid: ring.signingKid });
+    expect(inspectCompactJws(access, 'access', ring).key.kid).toBe(ring.signingKid);
+    expect(inspectCompactJws(access, 'access', ring).header.typ).toBe('JWT');
+    expect(reasonOf(() => inspectCompactJws(access, 'refresh', ring))).toBe('wrong_token_type');
+  });
+
+  it('keeps every verdict right while many different passing headers come and go', () => {
+    for (let index = 0; index < 40; index += 1) {
+      const passing = tokenWith({ alg: 'HS256', typ: 'JWT', kid: ring.signingKid, n: index });
+      expect(reasonOf(() => inspectCompactJws(passing, 'access', ring))).toBeUndefined();
+      const unknownKid = tokenWith({ alg: 'HS256', typ: 'JWT', kid: `other-${index}` });
+      expect(reasonOf(() => inspectCompactJws(unknownKid, 'access', ring))).toBe('unknown_kid');
+      expect(reasonOf(() => inspectCompactJws(passing, 'refresh', ring))).toBe('wrong_token_type');
+    }
+  });
+
+  it('still refuses a wrong signature length and a non-canonical signature under a known header', () => {
+    const header = segment({ alg: 'HS256', typ: 'JWT', kid: ring.signingKid });
+    const short = `${header}.${payload}.${Buffer.alloc(31).toString('base64url')}`;
+    expect(reasonOf(() => inspectCompactJws(short, 'access', ring))).toBe('bad_signature_length');
+    const spareBits = `${header}.${payload}.${signature.slice(0, -1)}B`;
+    expect(reasonOf(() => inspectCompactJws(spareBits, 'access', ring))).toBe('bad_base64url');
   });
 });

@@ -38,6 +38,34 @@ export function pathOf(request: HttpRequest): string {
   return query === -1 ? request.url : request.url.slice(0, query);
 }
 
+/** What a wrapping platform (fastify) derives from the client's headers under TRUST_PROXY. */
+interface PlatformDerived {
+  readonly protocol?: string;
+  readonly host?: string;
+}
+
+/**
+ * A wrapped request as `credentialOf` reads it: Node's raw headers, the platform's protocol and
+ * host read when asked (fastify derives them per access). A class, so that each request costs
+ * one small object of one shape, not an object literal with two getter closures.
+ */
+class WrappedCredentialRequest implements CredentialRequest {
+  constructor(
+    readonly method: string,
+    readonly headers: CredentialRequest['headers'],
+    readonly rawHeaders: readonly string[],
+    private readonly platform: PlatformDerived,
+  ) {}
+
+  get protocol(): string | undefined {
+    return this.platform.protocol;
+  }
+
+  get host(): string | undefined {
+    return this.platform.host;
+  }
+}
+
 /**
  * The request `credentialOf` reads: fastify's request wraps Node's (`raw`), whose `rawHeaders`
  * the bearer rules count; express's request is Node's own.
@@ -45,19 +73,8 @@ export function pathOf(request: HttpRequest): string {
 export function credentialRequestOf(request: HttpRequest): CredentialRequest {
   const raw = (request as { raw?: { rawHeaders?: readonly string[] } }).raw;
   if (request.rawHeaders !== undefined || raw?.rawHeaders === undefined) return request;
-  // Node's raw headers; the client's protocol and host (TRUST_PROXY) as the platform derives them.
-  const platform = request as { readonly protocol?: string; readonly host?: string };
-  return {
-    method: request.method,
-    headers: request.headers,
-    rawHeaders: raw.rawHeaders,
-    get protocol() {
-      return platform.protocol;
-    },
-    get host() {
-      return platform.host;
-    },
-  } as CredentialRequest;
+  const platform: PlatformDerived = request as HttpRequest & PlatformDerived;
+  return new WrappedCredentialRequest(request.method, request.headers, raw.rawHeaders, platform);
 }
 
 export function principalOf(request: HttpRequest): Principal | undefined {

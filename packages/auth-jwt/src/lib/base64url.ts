@@ -23,9 +23,21 @@ function hasZeroSpareBits(segment: string): boolean {
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
+function isCanonical(segment: string): boolean {
+  return segment.length % 4 !== 1 && ALPHABET.test(segment) && hasZeroSpareBits(segment);
+}
+
 export function decodeBase64Url(segment: string): Buffer | null {
-  if (segment.length % 4 === 1 || !ALPHABET.test(segment) || !hasZeroSpareBits(segment)) return null;
-  return Buffer.from(segment, 'base64url');
+  return isCanonical(segment) ? Buffer.from(segment, 'base64url') : null;
+}
+
+/**
+ * How many bytes a segment decodes to, or null where `decodeBase64Url` would refuse it: the
+ * same rules without the decoding, for a value whose length is all that is checked (a
+ * signature, which jsonwebtoken then decodes and compares itself).
+ */
+export function decodedLengthOfBase64Url(segment: string): number | null {
+  return isCanonical(segment) ? Math.floor((segment.length * 3) / 4) : null;
 }
 
 export function encodeBase64Url(data: string | Uint8Array): string {

@@ -1,4 +1,4 @@
-import { decodeBase64Url, decodeUtf8 } from './base64url.js';
+import { decodeBase64Url, decodedLengthOfBase64Url, decodeUtf8 } from './base64url.js';
 import type { JwtKeyRing, VerificationKey } from './keys.js';
 import { reject } from './rejection.js';
 import { DuplicateMemberError, parseJsonObject } from './strict-json.js';
@@ -58,6 +58,54 @@ function parseSegment(segment: string, what: 'header' | 'payload'): Readonly<Rec
   }
 }
 
+/** What the header rules conclude about one header segment: the parsed header and its key. */
+interface CheckedHeader {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly key: VerificationKey;
+}
+
+/** The header rules, on a header segment: throws the `AuthError` of the first rule it breaks. */
+function checkHeader(segment: string, use: TokenUse, ring: JwtKeyRing): CheckedHeader {
+  const header = parseSegment(segment, 'header');
+  for (const name of FORBIDDEN_HEADER_PARAMETERS) {
+    if (Object.hasOwn(header, name)) throw reject('malformed_credential', 'forbidden_header_parameter', name);
+  }
+  if (header.alg !== ring.algorithm) {
+    throw reject('invalid_signature', 'algorithm_not_allowed', String(header.alg).slice(0, 32));
+  }
+  if (header.typ !== TOKEN_TYPE[use]) throw reject('invalid_claims', 'wrong_token_type');
+  if (typeof header.kid !== 'string') throw reject('malformed_credential', 'missing_kid');
+  const key = ring.verificationKey(header.kid);
+  if (key === undefined) throw reject('invalid_signature', 'unknown_kid');
+  return { header: Object.freeze(header), key };
+}
+
+/**
+ * Header segments that passed the rules, by ring and use. Every token one key signs for one use
+ * has the same header segment, so decoding, parsing and checking it again per request only
+ * repeats the same verdict: it is a pure function of the segment, the use and the ring (whose
+ * keys are fixed when it is created). Only passing segments are kept, at most
+ * `MAX_CHECKED_HEADERS` per ring and use; a client sending many different passing headers
+ * (they need no signature to pass) empties the map, which costs speed, never a wrong verdict.
+ */
+const MAX_CHECKED_HEADERS = 16;
+const checkedHeaders = new WeakMap<JwtKeyRing, Record<TokenUse, Map<string, CheckedHeader>>>();
+
+function checkedHeaderOf(segment: string, use: TokenUse, ring: JwtKeyRing): CheckedHeader {
+  let byUse = checkedHeaders.get(ring);
+  if (byUse === undefined) {
+    byUse = { access: new Map(), refresh: new Map() };
+    checkedHeaders.set(ring, byUse);
+  }
+  const checked = byUse[use];
+  const known = checked.get(segment);
+  if (known !== undefined) return known;
+  const header = checkHeader(segment, use, ring);
+  if (checked.size >= MAX_CHECKED_HEADERS) checked.clear();
+  checked.set(segment, header);
+  return header;
+}
+
 /**
  * Every rule that can be checked before the signature, in order of cost: size, shape,
  * canonical base64url, header JSON without duplicates, no key-fetching parameters, `alg`
@@ -70,21 +118,11 @@ export function inspectCompactJws(token: unknown, use: TokenUse, ring: JwtKeyRin
   if (!COMPACT_JWS.test(token)) throw reject('malformed_credential', 'not_compact');
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = token.split('.');
 
-  const header = parseSegment(headerSegment, 'header');
-  for (const name of FORBIDDEN_HEADER_PARAMETERS) {
-    if (Object.hasOwn(header, name)) throw reject('malformed_credential', 'forbidden_header_parameter', name);
-  }
-  if (header.alg !== ring.algorithm) {
-    throw reject('invalid_signature', 'algorithm_not_allowed', String(header.alg).slice(0, 32));
-  }
-  if (header.typ !== TOKEN_TYPE[use]) throw reject('invalid_claims', 'wrong_token_type');
-  if (typeof header.kid !== 'string') throw reject('malformed_credential', 'missing_kid');
-  const key = ring.verificationKey(header.kid);
-  if (key === undefined) throw reject('invalid_signature', 'unknown_kid');
+  const { header, key } = checkedHeaderOf(headerSegment, use, ring);
 
-  const signature = decodeBase64Url(signatureSegment);
-  if (signature === null) throw reject('malformed_credential', 'bad_base64url', 'signature');
-  if (signature.length !== key.signatureBytes) throw reject('invalid_signature', 'bad_signature_length');
+  const signatureBytes = decodedLengthOfBase64Url(signatureSegment);
+  if (signatureBytes === null) throw reject('malformed_credential', 'bad_base64url', 'signature');
+  if (signatureBytes !== key.signatureBytes) throw reject('invalid_signature', 'bad_signature_length');
 
   const claims = parseSegment(payloadSegment, 'payload');
   return { token, use, header, key, claims };
