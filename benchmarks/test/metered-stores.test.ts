@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { apiConfigs } from '../src/lib/api-configs.js';
-import { meteredServers } from '../src/lib/api-process.js';
+import { meteredServers, storePorts } from '../src/lib/api-process.js';
+import { cpuMsByName } from '../src/lib/loadgen.js';
 import { sizesFor } from '../src/lib/options.js';
 
 /**
@@ -77,11 +78,54 @@ describe('store meters of the proxied API (store-distance)', () => {
     expect(metered.map((server) => server.pid)).not.toContain(proxy.pid);
   });
 
+  (linux ? it : it.skip)('meters every shard of a Redis Cluster, each seed of its URL', async () => {
+    const shards = await Promise.all([listener(1), listener(1), listener(1)]);
+    const clusterUrl = `redis+cluster://${shards.map((shard) => `127.0.0.1:${shard.ports[0]}`).join(',')}`;
+    const services = {
+      url: async (kind: string) =>
+        kind === 'cluster' ? clusterUrl : `postgres://bench:secret@127.0.0.1:${postgres.ports[0]}/authbench`,
+    };
+    const unused = async (): Promise<never> => {
+      throw new Error('cluster-1w must not ask for a proxy');
+    };
+    const config = await apiConfigs(services, { urls: unused }, sizesFor(true))('cluster-1w');
+    expect(await meteredServers(process.pid, config.metered)).toEqual([
+      { name: 'api', pid: process.pid },
+      ...shards.map((shard) => ({ name: 'redis', pid: shard.pid })),
+      { name: 'postgres', pid: postgres.pid },
+    ]);
+  });
+
   (linux ? it : it.skip)('meters no store for an API with in-process stores', async () => {
     const unused = async (): Promise<never> => {
       throw new Error('memory-1w must not ask for a store');
     };
     const config = await apiConfigs({ url: unused }, { urls: unused }, sizesFor(true))('memory-1w');
     expect(await meteredServers(process.pid, config.metered)).toEqual([{ name: 'api', pid: process.pid }]);
+  });
+});
+
+describe('store ports and summed meters', () => {
+  it('reads one port per seed, with credentials and defaults', () => {
+    expect(storePorts('redis://127.0.0.1:7001', 6379)).toEqual([7001]);
+    expect(storePorts('redis://127.0.0.1', 6379)).toEqual([6379]);
+    expect(storePorts('postgres://bench:s3:cret@127.0.0.1:5433/authbench', 5432)).toEqual([5433]);
+    expect(storePorts('redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003', 6379)).toEqual([
+      7001, 7002, 7003,
+    ]);
+  });
+
+  it('adds up the servers of one name, and drops a name with an unreadable process', () => {
+    const servers = [
+      { name: 'api', pid: 1 },
+      { name: 'redis', pid: 2 },
+      { name: 'redis', pid: 3 },
+      { name: 'postgres', pid: 4 },
+      { name: 'postgres', pid: 5 },
+    ];
+    expect(cpuMsByName(servers, [10, 100, 200, 0, 0], [25, 130, 210, 5, null])).toEqual({
+      api: 15,
+      redis: 40,
+    });
   });
 });

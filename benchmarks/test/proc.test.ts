@@ -19,9 +19,10 @@ const linux = process.platform === 'linux';
 describe('/proc parsing', () => {
   it('reads utime + stime (fields 14, 15) even when comm holds spaces and parentheses', () => {
     const stat =
-      '4242 (node (worker) x) S 4200 4242 4200 0 -1 4194560 5135 0 0 0 1234 567 0 0 20 0 11 0 9876 1180000000 12000 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0';
+      '4242 (node (worker) x) S 4200 4242 4200 0 -1 4194560 5135 0 0 0 1234 567 11 22 20 0 11 0 9876 1180000000 12000 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0';
     expect(parseStatTicks(stat)).toBe(1234 + 567);
     expect(() => parseStatTicks('garbage')).toThrow();
+    expect(parseStatTicks(stat, { withReapedChildren: true })).toBe(1234 + 567 + 11 + 22);
   });
 
   it('reads children lists', () => {
@@ -83,6 +84,43 @@ describe('/proc readers (Linux)', () => {
       }
     },
     60_000,
+  );
+
+  (linux ? it : it.skip)(
+    "keeps a child's time in the tree after the child exits (its parent reaped it)",
+    async () => {
+      // The parent, on "go", runs a child that burns 300 ms of its own CPU and exits, waits for it
+      // (spawnSync reaps it), then says "done" and stays. Without cutime + cstime the child's time
+      // would leave the tree with it, and the tree would show almost nothing for the window.
+      const burner =
+        'const used = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; }; const start = used(); while (used() - start < 300);';
+      const parent = spawn(process.execPath, [
+        '-e',
+        `const { spawnSync } = require('node:child_process'); process.stdin.once('data', () => { spawnSync(process.execPath, ['-e', ${JSON.stringify(burner)}]); process.stdout.write('done\\n'); }); setInterval(() => {}, 1000); process.stdout.write('ready\\n');`,
+      ]);
+      try {
+        const said = (word: string) =>
+          new Promise<void>((resolve) => {
+            const listen = (chunk: Buffer) => {
+              if (chunk.toString('utf8').includes(word)) {
+                parent.stdout.off('data', listen);
+                resolve();
+              }
+            };
+            parent.stdout.on('data', listen);
+          });
+        await said('ready');
+        const before = (await treeCpuMs(parent.pid ?? 0)) ?? 0;
+        const done = said('done');
+        parent.stdin.write('go\n');
+        await done;
+        const after = (await treeCpuMs(parent.pid ?? 0)) ?? 0;
+        expect(after - before).toBeGreaterThanOrEqual(250);
+      } finally {
+        parent.kill();
+      }
+    },
+    120_000,
   );
 
   (linux ? it : it.skip)('finds the process listening on a port', async () => {

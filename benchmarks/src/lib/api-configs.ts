@@ -91,8 +91,8 @@ export function apiConfigs(
           workers: 1,
           stores: 'redis',
           env: { ...(await shared()), REDIS_URL: await services.url('cluster') },
-          // Three shard processes are no one pid to meter: PostgreSQL only, as before.
-          metered: { postgres: await services.url('postgres') },
+          // Every shard is a seed of the URL: their CPU adds up as the `redis` meter.
+          metered: { redis: await services.url('cluster'), postgres: await services.url('postgres') },
           description: 'one process, Redis Cluster (3 shards) + PostgreSQL',
         };
       case 'proxied-1w': {

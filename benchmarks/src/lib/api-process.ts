@@ -92,6 +92,22 @@ export async function waitForWorkers(pid: number, workers: number, timeoutMs: nu
   }
 }
 
+/**
+ * The ports a store URL names: one for `redis://` and `postgres://`, one per seed for
+ * `redis+cluster://host:port,host:port,…` (the harness seeds every shard, so every shard is
+ * metered and their CPU adds up under one name).
+ */
+export function storePorts(url: string, defaultPort: number): number[] {
+  const authority = url.replace(/^[a-z+]+:\/\//i, '').split('/')[0] ?? '';
+  const hosts = (authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority).split(
+    ',',
+  );
+  return hosts.map((host) => {
+    const port = /:(\d+)$/.exec(host)?.[1];
+    return port === undefined ? defaultPort : Number(port);
+  });
+}
+
 /** The API's process tree, plus the processes listening on the ports of `stores`' URLs. */
 export async function meteredServers(pid: number, stores: MeteredStores): Promise<MeteredServer[]> {
   const servers: MeteredServer[] = [{ name: 'api', pid }];
@@ -101,8 +117,10 @@ export async function meteredServers(pid: number, stores: MeteredStores): Promis
   ] as const) {
     const url = stores[name];
     if (url === undefined) continue;
-    const server = await pidListeningOn(Number(new URL(url).port || defaultPort));
-    if (server !== null) servers.push({ name, pid: server });
+    for (const port of storePorts(url, defaultPort)) {
+      const server = await pidListeningOn(port);
+      if (server !== null) servers.push({ name, pid: server });
+    }
   }
   return servers;
 }

@@ -53,6 +53,30 @@ async function meter(servers: readonly MeteredServer[]) {
 }
 
 /**
+ * CPU (ms) each named server used between two readings. Servers of one name add up (the shards
+ * of a Redis Cluster are the `redis` meter); a name with any unreadable process is left out
+ * rather than reported as part of its CPU.
+ */
+export function cpuMsByName(
+  servers: readonly MeteredServer[],
+  before: readonly (number | null)[],
+  after: readonly (number | null)[],
+): Record<string, number> {
+  const sums = new Map<string, number | null>();
+  for (const [index, server] of servers.entries()) {
+    const start = before[index];
+    const end = after[index];
+    const used =
+      start === null || start === undefined || end === null || end === undefined ? null : end - start;
+    const sum = sums.has(server.name) ? (sums.get(server.name) ?? null) : 0;
+    sums.set(server.name, sum === null || used === null ? null : sum + used);
+  }
+  const cpuMs: Record<string, number> = {};
+  for (const [name, sum] of sums) if (sum !== null) cpuMs[name] = sum;
+  return cpuMs;
+}
+
+/**
  * autocannon in one long-lived child process pinned to the load CPU (fewer start-ups than a
  * process per run). Every run is preceded by a short unrecorded warm-up run on the same URL.
  */
@@ -91,13 +115,7 @@ export class LoadGenerator {
       run: { ...base, durationSec: overrides.durationSec ?? this.sizes.load.durationSec },
     });
     const after = await meter(servers);
-    const serverCpuMs: Record<string, number> = {};
-    for (const [index, server] of servers.entries()) {
-      const start = before.cpu[index];
-      const end = after.cpu[index];
-      if (start !== null && start !== undefined && end !== null && end !== undefined)
-        serverCpuMs[server.name] = end - start;
-    }
+    const serverCpuMs = cpuMsByName(servers, before.cpu, after.cpu);
     const shares =
       before.times === null || after.times === null ? null : cpuShares(before.times, after.times);
     return {
