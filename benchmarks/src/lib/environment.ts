@@ -64,6 +64,8 @@ export function captureEnvironment(options: {
   readonly python: PythonInfo;
   readonly services: string;
   readonly loadAverageStart: string;
+  /** `gitCommit()` taken when the run started. */
+  readonly commit: string;
   /** The machine's load sampled at run start, and /proc/stat then (for the run's steal). */
   readonly machine?: {
     readonly start: MachineLoad;
@@ -119,7 +121,7 @@ export function captureEnvironment(options: {
     loadAverageStart: options.loadAverageStart,
     loadAverageEnd: loadAverage(),
     ...load,
-    commit: gitCommit(),
+    commit: options.commit,
     pinning: options.cpu.description,
     services: options.services,
     packages,

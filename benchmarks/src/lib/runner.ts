@@ -56,6 +56,9 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 export async function runBenchmarks(options: CliOptions, argv: readonly string[]): Promise<RunOutcome> {
   const startedAt = Date.now();
   const loadAverageStart = loadAverage();
+  // The commit measured is the tree at the start: an edit made while the run goes on (a doc
+  // written from its first families) must not mark the results `+uncommitted`.
+  const commit = gitCommit();
   const selected = FAMILIES.filter(
     (family) => options.only.length === 0 || options.only.some((pattern) => family.id.includes(pattern)),
   );
@@ -246,6 +249,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       python,
       services: services.describe(),
       loadAverageStart,
+      commit,
       machine: { start: machineStart, timesStart, timesEnd: await readCpuTimes() },
     });
     if (environment.busy === true) progress.log(`BUSY machine: ${environment.busyReason ?? ''}`);
@@ -256,7 +260,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       mode: sizes.mode,
       generatedAt: new Date().toISOString(),
       durationMs: Date.now() - startedAt,
-      commit: gitCommit(),
+      commit,
       command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
       environment,
       families,
