@@ -20,7 +20,7 @@ import { buildStrategy, issueCredential, MapUsers } from '../lib/strategies.js';
  * mostly two thread hand-offs, as long as the machine's scheduler makes them (JOSE_NOTE).
  */
 const JOSE_NOTE =
-  "jwt-libraries: jose's figure is wall time per verify, and jose verifies through WebCrypto, which Node runs as a job on the libuv threadpool: every call is a hand-off to a worker thread and a wake-up back, so its wall figure includes two thread wake-ups and moves with the machine's load (the same HS256 verify: 76 µs and 270 µs in two full runs, 2.3 ms and 15 ms in quick runs at a load average of 15–19), while its CPU per call (every thread, the worker's included) stays at tens of µs: the next note and each case's cpuUs give it for this run. The other libraries are synchronous on node:crypto. authbench does not use jose: it is a reference, and its row is not a cost of the product.";
+  "jwt-libraries: jose's figure is wall time per verify, and jose verifies through WebCrypto, which Node runs as a job on the libuv threadpool: every call is a hand-off to a worker thread and a wake-up back, so its wall figure includes two thread wake-ups and moves with the machine's load (the same HS256 verify: 76 µs and 270 µs in two full runs, 2.3 ms and 15 ms in quick runs at a load average of 15–19), while its CPU per call (every thread, the worker's included: an upper bound) is what the next note and each case's cpuUs give for this run. The other libraries are synchronous on node:crypto. authbench does not use jose: it is a reference, and its row is not a cost of the product.";
 const ALGORITHMS: readonly JwtAlgorithm[] = ['HS256', 'RS256', 'ES256'];
 
 const LIBRARIES = [
