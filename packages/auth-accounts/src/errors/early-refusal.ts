@@ -26,8 +26,3 @@ export function earlyRefusalProblem(refusal: EarlyRefusal): ProblemError {
       return new HashCapacityError(refusal.retryAfterSeconds);
   }
 }
-
-/** `Retry-After` as the limit errors round it: whole seconds, never 0. */
-export function retryAfterSecondsOf(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
-}

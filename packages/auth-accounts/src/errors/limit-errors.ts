@@ -1,6 +1,7 @@
 import { ProblemError } from '@authbench/auth-core';
 
-function wholeSeconds(seconds: number): number {
+/** `Retry-After` as every limit error gives it: whole seconds, never 0. */
+export function wholeSeconds(seconds: number): number {
   return Math.max(1, Math.ceil(seconds));
 }
 

@@ -6,8 +6,8 @@ import {
   TooManyAttemptsError,
   type UserView,
 } from '@authbench/auth-core';
-import { type EarlyRefusal, retryAfterSecondsOf } from '../errors/early-refusal.js';
-import { HashCapacityError, TooManyRegistrationsError } from '../errors/limit-errors.js';
+import type { EarlyRefusal } from '../errors/early-refusal.js';
+import { HashCapacityError, TooManyRegistrationsError, wholeSeconds } from '../errors/limit-errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -119,7 +119,7 @@ export class UserAccounts {
   async refuseLoginEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
     const refusedMs = this.rateLimiter.loginRefusalMs(clientAddress);
     if (refusedMs !== undefined) {
-      return { reason: 'too-many-attempts', retryAfterSeconds: retryAfterSecondsOf(refusedMs) };
+      return { reason: 'too-many-attempts', retryAfterSeconds: wholeSeconds(refusedMs / 1000) };
     }
     if (this.hasher.admits?.(clientAddress) !== false) return undefined;
     try {
@@ -139,7 +139,7 @@ export class UserAccounts {
   async refuseRegistrationEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
     const refusedMs = this.rateLimiter.registrationRefusalMs(clientAddress);
     if (refusedMs !== undefined) {
-      return { reason: 'too-many-registrations', retryAfterSeconds: retryAfterSecondsOf(refusedMs) };
+      return { reason: 'too-many-registrations', retryAfterSeconds: wholeSeconds(refusedMs / 1000) };
     }
     if (this.hasher.admits?.(clientAddress) !== false) return undefined;
     try {
