@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseRedisUrl } from '@authbench/auth-stores';
 import { freePort } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
 import { apiEnvironment, type Fixtures } from './fixtures.js';
@@ -94,18 +95,13 @@ export async function waitForWorkers(pid: number, workers: number, timeoutMs: nu
 
 /**
  * The ports a store URL names: one for `redis://` and `postgres://`, one per seed for
- * `redis+cluster://host:port,host:port,…` (the harness seeds every shard, so every shard is
- * metered and their CPU adds up under one name).
+ * `redis+cluster://host:port,host:port,…` (split by the app's own `parseRedisUrl`; the harness
+ * seeds every shard, so every shard is metered and their CPU adds up under one name).
  */
 export function storePorts(url: string, defaultPort: number): number[] {
-  const authority = url.replace(/^[a-z+]+:\/\//i, '').split('/')[0] ?? '';
-  const hosts = (authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority).split(
-    ',',
-  );
-  return hosts.map((host) => {
-    const port = /:(\d+)$/.exec(host)?.[1];
-    return port === undefined ? defaultPort : Number(port);
-  });
+  const parsed = url.startsWith('redis+cluster://') ? parseRedisUrl(url) : null;
+  const urls = parsed?.kind === 'cluster' ? parsed.urls : [url];
+  return urls.map((each) => Number(new URL(each).port || defaultPort));
 }
 
 /** The API's process tree, plus the processes listening on the ports of `stores`' URLs. */
