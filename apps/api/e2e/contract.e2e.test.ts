@@ -64,6 +64,20 @@ async function expectUnauthorized(
   }
 }
 
+describe('the tamper helper', () => {
+  it('flips a signature character of a percent-encoded session cookie and keeps the escapes valid', () => {
+    // A signature ending in `/` is sent as `%2F`: position length-3 of the raw value is the `2`.
+    const raw = encodeURIComponent('s:abcdef.SIGNATURExyz/Q');
+    expect(raw.endsWith('%2FQ')).toBe(true);
+    const flipped = tamper({ kind: 'cookie', value: raw, cookieName: 'sid' }).value;
+    expect(decodeURIComponent(flipped)).toBe('s:abcdef.SIGNATURExyA/Q');
+  });
+
+  it('flips the third character from the end of a bearer token', () => {
+    expect(tamper({ kind: 'bearer', value: 'aaa.bbb.cdAef' }).value).toBe('aaa.bbb.cdBef');
+  });
+});
+
 describe.each(mountings)(
   'contract on $platform: $strategy at $label',
   ({ platform, strategy, defaultOf }) => {

@@ -20,13 +20,18 @@ export function headersFor(credential: Credential | null): Record<string, string
     : { authorization: `Bearer ${credential.value}` };
 }
 
-/** Flips one character of the signature part, keeping the credential well-formed. */
+/**
+ * Flips one character of the signature part, keeping the credential well-formed. A session
+ * cookie travels percent-encoded (`s%3A…`, and `%2F`/`%2B` inside its base64 signature), so
+ * the flip is made on the decoded value and encoded again: flipping a hex digit of `%2F`
+ * would make an invalid escape, a malformed credential rather than a bad signature.
+ */
 export function tamper(credential: Credential): Credential {
-  const value = credential.value;
-  const index = value.length - 3;
-  const original = value[index];
-  const replacement = original === 'A' ? 'B' : 'A';
-  return { ...credential, value: `${value.slice(0, index)}${replacement}${value.slice(index + 1)}` };
+  const decoded = credential.kind === 'cookie' ? decodeURIComponent(credential.value) : credential.value;
+  const index = decoded.length - 3;
+  const replacement = decoded[index] === 'A' ? 'B' : 'A';
+  const flipped = `${decoded.slice(0, index)}${replacement}${decoded.slice(index + 1)}`;
+  return { ...credential, value: credential.kind === 'cookie' ? encodeURIComponent(flipped) : flipped };
 }
 
 /** Reads the session cookie (name and raw value) from Set-Cookie. */
