@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
 import { findProgram } from './programs.js';
+import { PortTakenError, waitUntilOwnServerAnswers } from './redis-server.js';
 
 export interface TestRedisCluster {
   /** `redis+cluster://127.0.0.1:a,127.0.0.1:b,127.0.0.1:c` */
@@ -27,11 +28,11 @@ async function until(check: () => boolean, what: string, timeoutMs = 15_000): Pr
   }
 }
 
-/** A throwaway Redis Cluster of three masters on free loopback ports. */
-export async function startTestRedisCluster(): Promise<TestRedisCluster> {
-  const server = findProgram(process.env.REDIS_SERVER_BIN ?? 'redis-server');
-  if (server === null) throw new Error('redis-server is not installed (apt-get install redis-server)');
-  const root = mkdtempSync(join(tmpdir(), 'authbench-cluster-'));
+/** Three cluster-enabled servers on free ports, each checked to be the one answering its port. */
+async function startClusterServers(
+  server: string,
+  root: string,
+): Promise<{ ports: number[]; children: ChildProcess[] }> {
   const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = ports.map((port) =>
     spawn(
@@ -55,21 +56,53 @@ export async function startTestRedisCluster(): Promise<TestRedisCluster> {
       { stdio: 'ignore' },
     ),
   );
+  try {
+    // A parallel test may take a port between freePort() and the bind: its server would then
+    // answer our PING and join "our" cluster.
+    for (const [index, port] of ports.entries()) {
+      const child = children[index];
+      if (child !== undefined) await waitUntilOwnServerAnswers(port, child, 30_000);
+    }
+  } catch (error) {
+    await killAll(children);
+    throw error;
+  }
+  return { ports, children };
+}
+
+async function killAll(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
+/** A throwaway Redis Cluster of three masters on free loopback ports. */
+export async function startTestRedisCluster(): Promise<TestRedisCluster> {
+  const server = findProgram(process.env.REDIS_SERVER_BIN ?? 'redis-server');
+  if (server === null) throw new Error('redis-server is not installed (apt-get install redis-server)');
+  const root = mkdtempSync(join(tmpdir(), 'authbench-cluster-'));
+  let started: { ports: number[]; children: ChildProcess[] } | undefined;
+  for (let attempt = 1; started === undefined; attempt++) {
+    try {
+      started = await startClusterServers(server, root);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === 3) {
+        rmSync(root, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+  const { ports, children } = started;
   const stop = async (): Promise<void> => {
-    await Promise.all(
-      children.map(async (child) => {
-        if (child.exitCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }),
-    );
+    await killAll(children);
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      await until(() => cli(['-p', String(port), 'PING']).trim() === 'PONG', `redis-server on ${port}`);
-    }
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     cli(['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
     await until(

@@ -16,7 +16,11 @@ export function redisServerProgram(): string | null {
   return findProgram(process.env.REDIS_SERVER_BIN ?? 'redis-server');
 }
 
-async function waitUntilOwnServerAnswers(
+/**
+ * Resolves once the server answering on `port` is `child` itself (`INFO server` → `process_id`);
+ * throws `PortTakenError` when another process answers there or `child` exited.
+ */
+export async function waitUntilOwnServerAnswers(
   port: number,
   child: ChildProcess,
   timeoutMs: number,
@@ -41,7 +45,7 @@ async function waitUntilOwnServerAnswers(
   throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
 }
 
-class PortTakenError extends Error {
+export class PortTakenError extends Error {
   constructor(port: number) {
     super(`redis-server could not keep port ${port} (another process took it first)`);
   }
