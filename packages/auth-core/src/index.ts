@@ -6,6 +6,7 @@ export {
   StoreUnavailableError,
   TooManyAttemptsError,
   UsernameTakenError,
+  wholeRetryAfterSeconds,
 } from './errors/http-problems.js';
 export type { ProblemDetails, ProblemErrorOptions } from './errors/problem.js';
 export { ProblemError } from './errors/problem.js';

@@ -1,9 +1,4 @@
-import { ProblemError } from '@authbench/auth-core';
-
-/** `Retry-After` as every limit error gives it: whole seconds, never 0. */
-export function wholeSeconds(seconds: number): number {
-  return Math.max(1, Math.ceil(seconds));
-}
+import { ProblemError, wholeRetryAfterSeconds } from '@authbench/auth-core';
 
 /** One address registered too many accounts in the window: 429 before any password is hashed. */
 export class TooManyRegistrationsError extends ProblemError {
@@ -11,7 +6,7 @@ export class TooManyRegistrationsError extends ProblemError {
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number) {
-    const seconds = wholeSeconds(retryAfterSeconds);
+    const seconds = wholeRetryAfterSeconds(retryAfterSeconds);
     super(429, 'Too Many Requests', 'Too many registrations from this address; try again later.', {
       type: 'urn:authbench:problem:too-many-registrations',
       headers: { 'Retry-After': String(seconds) },
@@ -29,7 +24,7 @@ export class HashCapacityError extends ProblemError {
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds = 1) {
-    const seconds = wholeSeconds(retryAfterSeconds);
+    const seconds = wholeRetryAfterSeconds(retryAfterSeconds);
     super(503, 'Service Unavailable', 'The server is busy checking passwords; try again shortly.', {
       type: 'urn:authbench:problem:hash-capacity',
       headers: { 'Retry-After': String(seconds) },

@@ -5,9 +5,10 @@ import {
   type LoginUser,
   TooManyAttemptsError,
   type UserView,
+  wholeRetryAfterSeconds,
 } from '@authbench/auth-core';
 import type { EarlyRefusal } from '../errors/early-refusal.js';
-import { HashCapacityError, TooManyRegistrationsError, wholeSeconds } from '../errors/limit-errors.js';
+import { HashCapacityError, TooManyRegistrationsError } from '../errors/limit-errors.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { LoginRateLimiter } from '../rate-limit/login-rate-limiter.js';
 import type { User, UserRepository } from './user.js';
@@ -117,18 +118,12 @@ export class UserAccounts {
    * user look-up, no hash, no `Error` on the expected answers.
    */
   async refuseLoginEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
-    const refusedMs = this.rateLimiter.loginRefusalMs(clientAddress);
-    if (refusedMs !== undefined) {
-      return { reason: 'too-many-attempts', retryAfterSeconds: wholeSeconds(refusedMs / 1000) };
-    }
-    if (this.hasher.admits?.(clientAddress) !== false) return undefined;
-    try {
-      await this.rateLimiter.chargeLoginAddress(clientAddress);
-    } catch (error) {
-      if (!(error instanceof TooManyAttemptsError)) throw error;
-      return { reason: 'too-many-attempts', retryAfterSeconds: error.retryAfterSeconds };
-    }
-    return { reason: 'hash-capacity', retryAfterSeconds: 1 };
+    return this.refuseEarly(
+      clientAddress,
+      'too-many-attempts',
+      this.rateLimiter.loginRefusalMs(clientAddress),
+      () => this.rateLimiter.chargeLoginAddress(clientAddress),
+    );
   }
 
   /**
@@ -137,16 +132,33 @@ export class UserAccounts {
    * as `register` would have (429 if it is spent).
    */
   async refuseRegistrationEarly(clientAddress: string): Promise<EarlyRefusal | undefined> {
-    const refusedMs = this.rateLimiter.registrationRefusalMs(clientAddress);
+    return this.refuseEarly(
+      clientAddress,
+      'too-many-registrations',
+      this.rateLimiter.registrationRefusalMs(clientAddress),
+      () => this.rateLimiter.admitRegistration(clientAddress),
+    );
+  }
+
+  /**
+   * The one shape of both early refusals: the address's limit already refused it (`refusedMs`),
+   * or no hash slot would take it now, after `charge` spent the point the full path would have.
+   */
+  private async refuseEarly(
+    clientAddress: string,
+    limitReason: 'too-many-attempts' | 'too-many-registrations',
+    refusedMs: number | undefined,
+    charge: () => Promise<unknown>,
+  ): Promise<EarlyRefusal | undefined> {
     if (refusedMs !== undefined) {
-      return { reason: 'too-many-registrations', retryAfterSeconds: wholeSeconds(refusedMs / 1000) };
+      return { reason: limitReason, retryAfterSeconds: wholeRetryAfterSeconds(refusedMs / 1000) };
     }
     if (this.hasher.admits?.(clientAddress) !== false) return undefined;
     try {
-      await this.rateLimiter.admitRegistration(clientAddress);
+      await charge();
     } catch (error) {
-      if (!(error instanceof TooManyRegistrationsError)) throw error;
-      return { reason: 'too-many-registrations', retryAfterSeconds: error.retryAfterSeconds };
+      if (!(error instanceof TooManyAttemptsError || error instanceof TooManyRegistrationsError)) throw error;
+      return { reason: limitReason, retryAfterSeconds: error.retryAfterSeconds };
     }
     return { reason: 'hash-capacity', retryAfterSeconds: 1 };
   }

@@ -36,12 +36,17 @@ export class UsernameTakenError extends ProblemError {
   }
 }
 
+/** `Retry-After` as every limit error gives it: whole seconds, never 0. */
+export function wholeRetryAfterSeconds(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds));
+}
+
 export class TooManyAttemptsError extends ProblemError {
   override readonly name = 'TooManyAttemptsError';
   readonly retryAfterSeconds: number;
 
   constructor(retryAfterSeconds: number) {
-    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    const seconds = wholeRetryAfterSeconds(retryAfterSeconds);
     super(429, 'Too Many Requests', 'Too many failed logins; try again later.', {
       type: 'urn:authbench:problem:too-many-attempts',
       headers: { 'Retry-After': String(seconds) },
