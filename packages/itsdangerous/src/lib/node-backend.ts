@@ -94,7 +94,8 @@ let scratch: Uint8Array | undefined;
 
 /**
  * `zlib.compress(data)` on the reused handle: the same bytes as {@link deflateOnce}, without
- * its per-call stream. All of it is synchronous, so no other call can interleave.
+ * its per-call stream, as a view of a scratch buffer that the next call overwrites. All of it
+ * is synchronous, so no other call can interleave.
  */
 export function _deflateReused(data: Uint8Array): Uint8Array {
   if (data.length > REUSED_MAX_INPUT) return deflateOnce(data);
@@ -113,8 +114,8 @@ export function _deflateReused(data: Uint8Array): Uint8Array {
   const availIn = writeState[1] as number;
   // Z_FINISH with input consumed and room to spare means the stream ended; else the slow way.
   if (availIn !== 0 || availOut === 0) return deflateOnce(data);
-  // A copy: the caller may keep the bytes, and the scratch buffer is overwritten next call.
-  return scratch.slice(0, scratch.length - availOut);
+  // A view, no copy (Backend allows it): the caller base64-encodes it before the next call.
+  return scratch.subarray(0, scratch.length - availOut);
 }
 
 /** @internal Whether {@link _deflateReused} runs on the reused handle (for the tests). */
