@@ -57,21 +57,12 @@ export function intToBytes(n: number | bigint): Uint8Array {
 }
 
 function smallIntToBytes(n: number): Uint8Array {
-  // n ≤ 2^53 - 1 fits in 7 bytes; split into two 32-bit-safe halves.
-  const hi = Math.floor(n / 0x1_0000_0000);
-  const lo = n >>> 0;
-  const tmp = [
-    hi >>> 16,
-    (hi >>> 8) & 0xff,
-    hi & 0xff,
-    lo >>> 24,
-    (lo >>> 16) & 0xff,
-    (lo >>> 8) & 0xff,
-    lo & 0xff,
-  ];
-  let start = 0;
-  while (start < tmp.length && tmp[start] === 0) start++;
-  return Uint8Array.from(tmp.slice(start));
+  // n ≤ 2^53 - 1 fits in 7 bytes: count them, then fill one array from the low end.
+  let length = 0;
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) length++;
+  const out = new Uint8Array(length);
+  for (let i = length - 1, rest = n; i >= 0; i--, rest = Math.floor(rest / 256)) out[i] = rest % 256;
+  return out;
 }
 
 /**

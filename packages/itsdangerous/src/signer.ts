@@ -9,6 +9,7 @@ import {
   type BytesLike,
   concatBytes,
   containsBytes,
+  EMPTY,
   isBytes,
   lastIndexOfBytes,
   ownBytes,
@@ -107,10 +108,20 @@ export class HMACAlgorithm extends SigningAlgorithm {
 class BoundHmac implements BoundAlgorithm {
   readonly #mac: KeyedHmac;
   readonly #expected: Uint8Array;
+  /** Length of the base64 text of a signature. */
+  readonly encodedLength: number;
 
   constructor(mac: KeyedHmac) {
     this.#mac = mac;
     this.#expected = new Uint8Array(mac.outputLen);
+    this.encodedLength = encodedLength(mac.outputLen);
+  }
+
+  /** Writes the base64 signature of `value` into `out` at `offset` (no array for the MAC). */
+  encodeSignatureInto(value: Uint8Array, out: Uint8Array, offset: number): void {
+    // Synchronous: the scratch MAC is encoded before anyone else can use it.
+    this.#mac.digestInto(value, this.#expected);
+    encodeInto(this.#expected, out, offset);
   }
 
   getSignature(value: Uint8Array): Uint8Array {
@@ -273,8 +284,27 @@ export class Signer {
 
   /** `value ‖ sep ‖ signature`, built in one allocation. */
   protected _signBytes(value: Uint8Array): Uint8Array {
-    const mac = this.#boundAt(this.secretKeys.length - 1).getSignature(value);
+    return this._signParts(value, EMPTY);
+  }
+
+  /**
+   * `head ‖ tail ‖ sep ‖ signature` where the signature covers `head ‖ tail`, built in one
+   * allocation when the algorithm is this package's HMAC (its signature length is known first).
+   */
+  protected _signParts(head: Uint8Array, tail: Uint8Array): Uint8Array {
+    const bound = this.#boundAt(this.secretKeys.length - 1);
     const sep = this.sep;
+    const signedLength = head.length + tail.length;
+    if (bound instanceof BoundHmac) {
+      const out = new Uint8Array(signedLength + sep.length + bound.encodedLength);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      bound.encodeSignatureInto(out.subarray(0, signedLength), out, signedLength + sep.length);
+      out.set(sep, signedLength);
+      return out;
+    }
+    const value = tail.length === 0 ? head : concatBytes(head, tail);
+    const mac = bound.getSignature(value);
     const out = new Uint8Array(value.length + sep.length + encodedLength(mac.length));
     out.set(value, 0);
     out.set(sep, value.length);

@@ -4,7 +4,7 @@
  */
 import { _bytesToIntOrNull, intToBytes } from './encoding.js';
 import { BadSignature, BadTimeSignature, SignatureExpired } from './errors.js';
-import { decodeLenient, encodeToBytes } from './lib/base64.js';
+import { decodeLenient, encodedLength, encodeInto } from './lib/base64.js';
 import { type BytesLike, concatBytes, EMPTY, lastIndexOfBytes, wantBytes } from './lib/bytes.js';
 import {
   _payloadBytes,
@@ -112,8 +112,16 @@ export class TimestampSigner extends Signer {
    * @throws RangeError if the clock reads before 1970 (Python: struct.error).
    */
   override sign(value: BytesLike): Uint8Array {
-    const timestamp = encodeToBytes(intToBytes(this.getTimestamp()));
-    return this._signBytes(concatBytes(wantBytes(value), this.sep, timestamp));
+    const timestamp = intToBytes(this.getTimestamp());
+    const sep = this.sep;
+    const tail = new Uint8Array(sep.length + encodedLength(timestamp.length));
+    tail.set(sep, 0);
+    encodeInto(timestamp, tail, sep.length);
+    // A subclass that changed _signBytes gets it, on the assembled value, as before.
+    if (this._signBytes !== TimestampSigner.prototype._signBytes) {
+      return this._signBytes(concatBytes(wantBytes(value), tail));
+    }
+    return this._signParts(wantBytes(value), tail);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { BadData, BadPayload } from './errors.js';
 import { decodeLenient, encodedLength, encodeInto } from './lib/base64.js';
+import { utf8Encode } from './lib/bytes.js';
 import { compactJson, type PayloadSerializer } from './lib/json.js';
 import { InflateLimitExceeded, zlibCompress, zlibDecompressBounded } from './lib/zlib.js';
 import { Serializer, type SerializerOptions } from './serializer.js';
@@ -34,6 +35,25 @@ function checkLimit(limit: number | undefined): number {
     throw new RangeError('maxPayloadBytes must be a non-negative integer or Infinity');
   }
   return limit;
+}
+
+/**
+ * Where the JSON text is UTF-8 encoded on its way to compression and base64: both read it and
+ * write their own arrays, all synchronously, after the user's serializer has returned, so one
+ * buffer serves every call and dumps allocates no array for the JSON bytes.
+ */
+const ENCODE_SCRATCH = /* @__PURE__ */ new Uint8Array(2048);
+/** Longest text that surely fits ENCODE_SCRATCH as UTF-8 (3 bytes per UTF-16 code unit at most). */
+const ENCODE_SCRATCH_CHARS = ENCODE_SCRATCH.length / 3;
+const textEncoder = /* @__PURE__ */ new TextEncoder();
+
+/** `URLSafeSerializerMixin.dump_payload`: the serializer's text, then {@link _encodeUrlSafePayload}. */
+function dumpUrlSafe(serializer: PayloadSerializer, obj: unknown): Uint8Array {
+  const text = serializer.dumps(obj);
+  if (typeof text !== 'string') throw new TypeError('serializer.dumps must return a string');
+  if (text.length > ENCODE_SCRATCH_CHARS) return _encodeUrlSafePayload(utf8Encode(text));
+  const { written } = textEncoder.encodeInto(text, ENCODE_SCRATCH);
+  return _encodeUrlSafePayload(ENCODE_SCRATCH.subarray(0, written));
 }
 
 /** @internal `URLSafeSerializerMixin.dump_payload` after the JSON step. */
@@ -109,7 +129,7 @@ export class URLSafeSerializer extends Serializer {
   }
 
   override dumpPayload(obj: unknown): Uint8Array {
-    return _encodeUrlSafePayload(super.dumpPayload(obj));
+    return dumpUrlSafe(this.serializer, obj);
   }
 
   /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */
@@ -142,7 +162,7 @@ export class URLSafeTimedSerializer extends TimedSerializer {
   }
 
   override dumpPayload(obj: unknown): Uint8Array {
-    return _encodeUrlSafePayload(super.dumpPayload(obj));
+    return dumpUrlSafe(this.serializer, obj);
   }
 
   /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */

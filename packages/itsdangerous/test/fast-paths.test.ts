@@ -13,6 +13,7 @@ import {
   URLSafeTimedSerializer,
 } from '../src/index.js';
 import { decodeCanonical, decodeLenient, encodeToBytes } from '../src/lib/base64.js';
+import { _encodeUrlSafePayload } from '../src/url-safe.js';
 import { expectThrowsCode, text, thrown, utf8 } from './helpers.js';
 
 const T0 = 1_790_000_000;
@@ -147,5 +148,26 @@ describe('TimestampSigner.unsign returns copies', () => {
     expect(error).toBeInstanceOf(BadTimeSignature);
     expect(error.payload).toEqual(utf8('Value'));
     expect((error.payload as Uint8Array).buffer).not.toBe(signed.buffer);
+  });
+});
+
+describe('URL-safe dumps encodes the JSON into a shared buffer', () => {
+  const s = new URLSafeTimedSerializer('secret-key', { now });
+  const reference = (value: unknown): Uint8Array => _encodeUrlSafePayload(utf8(JSON.stringify(value)));
+
+  it('the same payload bytes on both sides of the buffer limit (682 UTF-16 units), long then short', () => {
+    // '€' is 3 bytes of UTF-8: the worst case the limit is sized for. Digits keep it incompressible.
+    const values = [680, 681, 682, 683, 2000, 10, 0].map((n) =>
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? '€' : String(i % 10))).join(''),
+    );
+    for (const value of values) expect(s.dumpPayload(value)).toEqual(reference(value));
+  });
+
+  it('a payload returned earlier is not changed by later calls', () => {
+    const first = s.dumpPayload({ a: 'x'.repeat(50) });
+    const copy = first.slice();
+    s.dumpPayload({ b: 'y'.repeat(300) });
+    expect(first).toEqual(copy);
+    expect(s.loads(s.dumps({ a: 1 }), { maxAge: 0 })).toEqual({ a: 1 });
   });
 });

@@ -26,6 +26,19 @@ describe('TimestampSigner (upstream test_timed.py)', () => {
     expect(text(s.sign('value'))).toBe('value.TgPVoQ.UuTmbd1hhGp7tyOFjT0H9ILwyfg');
   });
 
+  it('a subclass that overrides _signBytes still gets the whole value.timestamp to sign', () => {
+    const seen: string[] = [];
+    class Logging extends TimestampSigner {
+      protected override _signBytes(value: Uint8Array): Uint8Array {
+        seen.push(text(value));
+        return super._signBytes(value);
+      }
+    }
+    const s = new Logging('secret-key', { now: () => T0 });
+    expect(text(s.sign('value'))).toBe('value.TgPVoQ.UuTmbd1hhGp7tyOFjT0H9ILwyfg');
+    expect(seen).toEqual(['value.TgPVoQ']);
+  });
+
   it('max_age: valid after 1 s with maxAge 10; SignatureExpired with dateSigned after 11 s', () => {
     const clock = frozenClock();
     const s = new TimestampSigner('secret-key', { now: clock.read });

@@ -13,7 +13,10 @@
 export interface Backend {
   /** `pure-js` or `node`: which implementation answers. */
   readonly name: string;
-  /** `zlib.compress(data)` at level 6, or `null` to use the pure-JS one. */
+  /**
+   * `zlib.compress(data)` at level 6, or `null` to use the pure-JS one. The result may be a
+   * view of a buffer that the next call overwrites (saves a copy per `dumps`): read it first.
+   */
   zlibCompress(data: Uint8Array): Uint8Array | null;
 }
 

@@ -9,7 +9,10 @@ import { activeBackend } from './backend.js';
  * can overshoot the limit by at most ~264 KiB before the next check aborts the inflate. */
 const INFLATE_CHUNK = 256;
 
-/** `zlib.compress(data)` at Python's default level (-1 = 6), zlib container (`78 9c`). */
+/**
+ * `zlib.compress(data)` at Python's default level (-1 = 6), zlib container (`78 9c`). The result
+ * may be a view of a buffer that the next call overwrites (see Backend): read it before then.
+ */
 export function zlibCompress(data: Uint8Array): Uint8Array {
   return activeBackend().zlibCompress(data) ?? zlibSync(data, { level: 6 });
 }
