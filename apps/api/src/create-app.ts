@@ -115,8 +115,9 @@ async function createFastifyApp(
     clientErrorHandler: answerClientError,
     // Nest's logger (pino through nestjs-pino) logs requests; fastify's own stays off. The
     // request id is fastify's `request.id`, which pino-http then reads: the same rule as express.
+    // At `silent` nothing reads it, so fastify's own counter stands in for a UUID per request.
     logger: false,
-    genReqId: requestIdOf,
+    ...(config.LOG_LEVEL === 'silent' ? {} : { genReqId: requestIdOf }),
     ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: fastifyTrustProxy(config.TRUST_PROXY) }),
   });
   const fastify = adapter.getInstance();
