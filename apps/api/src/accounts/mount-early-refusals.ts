@@ -41,7 +41,8 @@ function answersPost(method: string | readonly string[]): boolean {
  * fastify: a `preParsing` hook, after every `onRequest` hook (the security headers, the request
  * logger) and before the body is read or parsed. The address is fastify's `request.ip`
  * (`trustProxy` applied), through `clientAddressOf`. A refusal is written on Node's response with
- * the reply hijacked, so fastify neither serializes nor sends anything more.
+ * the reply hijacked, so fastify neither serializes nor sends anything more; the headers set on the
+ * reply so far (the security headers) are copied onto Node's response first.
  *
  * Added to each POST route as it is registered (`onRoute`, so before Nest registers its routes),
  * not to the whole app: every refusable request is a POST to one of the app's own routes, and a
@@ -61,6 +62,10 @@ export function addEarlyRefusalHook(fastify: FastifyInstance, refusals: EarlyRef
           return;
         }
         reply.hijack();
+        // The front door's headers are on fastify's reply, which a hijacked reply never writes.
+        for (const [name, value] of Object.entries(reply.getHeaders())) {
+          if (value !== undefined) reply.raw.setHeader(name, value);
+        }
         writeRefusal(reply.raw, refused.refusal, refused.route === 'login');
         // fastify sees the reply sent and stops here.
         done(null, payload);
