@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { requireProgramOrSkip } from '@authbench/test-support';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { apiSecurityHeaders } from '../src/http/security-headers.js';
 import { SERVER_TIMEOUTS } from '../src/http/server-timeouts.js';
 import { chromiumAvailable, launchChromium, watchPage } from './support/browser.js';
 import { ApiClient, sessionCookieOf, uniqueUsername } from './support/client.js';
@@ -98,6 +99,36 @@ describe.each(PLATFORMS)('development surface on %s', (platform) => {
       expect({ label, status: response.status }).toEqual({ label, status });
       expectSecurityHeaders(response, label);
     }
+  });
+
+  it("API answers carry helmet's whole header set with its values, whichever path wrote them", async () => {
+    // Every header helmet sets for the API, not only the three the contract names: the
+    // platforms write them their own way (request-hooks.ts), and none may be lost on any path.
+    const expected = Object.fromEntries(
+      apiSecurityHeaders().map(([name, value]) => [name.toLowerCase(), value]),
+    );
+    const cases: Array<[string, Promise<Response>]> = [
+      ['strategies', client.get('/strategies')],
+      ['401', client.get('/token/protected', { authorization: 'Bearer nope' })],
+      ['404', client.get('/no/such/route')],
+      ['big cookie', client.get('/health', { cookie: `pad=${'a'.repeat(9000)}` })],
+    ];
+    for (const [label, pending] of cases) {
+      const response = await pending;
+      await response.arrayBuffer();
+      const sent = Object.fromEntries(
+        Object.keys(expected).map((name) => [name, response.headers.get(name)]),
+      );
+      expect({ label, sent }).toEqual({ label, sent: expected });
+    }
+  });
+
+  it('GET /strategies sends the bytes JSON.stringify makes of its list, as JSON', async () => {
+    const response = await client.get('/strategies');
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
   });
 
   it('the API policy allows nothing; the page keeps its own stricter-than-default policy', async () => {

@@ -11,11 +11,18 @@ import { type InfrastructureOptions, openInfrastructure } from './auth/infrastru
 import { resolveSecrets } from './auth/secrets.js';
 import type { AppConfig } from './config/config.js';
 import { answerClientError, answerClientErrors } from './http/client-errors.js';
-import { frontDoor, type RequestCheck } from './http/front-door.js';
+import { type FrontDoor, frontDoor } from './http/front-door.js';
 import { BODY_LIMIT_BYTES, parseJsonBody } from './http/json-body.js';
 import { mountOpenApi } from './http/openapi.js';
-import { addRequestCheck, addRequestHook, checkAsMiddleware, type Middleware } from './http/request-hooks.js';
-import { docsSecurityHeaders } from './http/security-headers.js';
+import {
+  addFrontDoorHook,
+  addHeadersHook,
+  addRequestHook,
+  frontDoorMiddleware,
+  headersMiddleware,
+  type Middleware,
+} from './http/request-hooks.js';
+import { DOCS_SECURITY_HEADERS, type HeaderEntry } from './http/security-headers.js';
 import { applyServerTimeouts } from './http/server-timeouts.js';
 import { createStartupLogger, requestIdOf } from './logging/index.js';
 import { mountStrategies } from './strategies/catalog.js';
@@ -26,11 +33,15 @@ export const BODY_LIMIT = '16kb';
 /** The app on either HTTP platform (`HTTP_PLATFORM`); what both share is `INestApplication`. */
 export type AuthbenchApp = NestExpressApplication | NestFastifyApplication;
 
-/** How a platform runs Node-style middleware on every request (or below `prefix`), before routing. */
-type UseMiddleware = (middleware: Middleware, prefix?: string) => void;
-
-/** How a platform runs a synchronous check on every request, before routing. */
-type UseCheck = (check: RequestCheck) => void;
+/** How a platform runs what every request passes before routing (`request-hooks.ts`). */
+interface PlatformMounts {
+  /** Node-style middleware on every request, or below `prefix`. */
+  use(middleware: Middleware, prefix?: string): void;
+  /** The front door: the security headers, then its synchronous check. */
+  useFrontDoor(door: FrontDoor): void;
+  /** Headers that replace the front door's below `prefix`, where they are set. */
+  useHeaders(headers: readonly HeaderEntry[], prefix: string): void;
+}
 
 /**
  * What is the same on both platforms: Node-style middleware, before routing, for unmatched
@@ -40,12 +51,11 @@ type UseCheck = (check: RequestCheck) => void;
 function applyCommon(
   app: INestApplication & { use(...handlers: unknown[]): unknown },
   config: AppConfig,
-  use: UseMiddleware,
-  useCheck: UseCheck,
+  { use, useFrontDoor, useHeaders }: PlatformMounts,
 ): void {
   app.useLogger(app.get(Logger));
   // First, so that every response below (errors and 404s included) carries the headers.
-  useCheck(frontDoor());
+  useFrontDoor(frontDoor());
   app.enableShutdownHooks();
   if (config.NODE_ENV === 'production') {
     // CONTRACT §2: the page's helper endpoints do not exist in production (the page copes).
@@ -56,7 +66,7 @@ function applyCommon(
     use(demoNotFound, '/demo');
   }
   if (config.API_DOCS) {
-    use(docsSecurityHeaders, '/docs');
+    useHeaders(DOCS_SECURITY_HEADERS, '/docs');
     mountOpenApi(app);
   }
   applyServerTimeouts(app.getHttpServer());
@@ -76,15 +86,14 @@ async function createExpressApp(
   // trusted proxies' X-Forwarded-* headers — the login rate limiter's key, the session's
   // same-origin check and its Secure-cookie decision all read those. Unset: never believed.
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
-  applyCommon(
-    app,
-    config,
-    (middleware, prefix) => {
+  applyCommon(app, config, {
+    use: (middleware, prefix) => {
       if (prefix === undefined) app.use(middleware);
       else app.use(prefix, middleware);
     },
-    (check) => app.use(checkAsMiddleware(check)),
-  );
+    useFrontDoor: (door) => app.use(frontDoorMiddleware(door)),
+    useHeaders: (headers, prefix) => app.use(prefix, headersMiddleware(headers)),
+  });
   app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
   answerClientErrors(app.getHttpServer());
   return app;
@@ -115,8 +124,9 @@ async function createFastifyApp(
     clientErrorHandler: answerClientError,
     // Nest's logger (pino through nestjs-pino) logs requests; fastify's own stays off. The
     // request id is fastify's `request.id`, which pino-http then reads: the same rule as express.
+    // At `silent` nothing reads it, so fastify's own counter stands in for a UUID per request.
     logger: false,
-    genReqId: requestIdOf,
+    ...(config.LOG_LEVEL === 'silent' ? {} : { genReqId: requestIdOf }),
     ...(config.TRUST_PROXY === undefined ? {} : { trustProxy: fastifyTrustProxy(config.TRUST_PROXY) }),
   });
   const fastify = adapter.getInstance();
@@ -132,12 +142,11 @@ async function createFastifyApp(
     bodyParser: false,
     bufferLogs: true,
   });
-  applyCommon(
-    app,
-    config,
-    (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
-    (check) => addRequestCheck(fastify, check),
-  );
+  applyCommon(app, config, {
+    use: (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
+    useFrontDoor: (door) => addFrontDoorHook(fastify, door),
+    useHeaders: (headers, prefix) => addHeadersHook(fastify, headers, prefix),
+  });
   // Refused logins and registrations, before their bodies are read (express: EarlyRefusalModule).
   addEarlyRefusalHook(fastify, refusals);
   return app;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { type AppRequest, clientAddressOf } from '../http/platform.js';
 import type { EarlyRefusals } from './early-refusals.js';
 import { writeRefusal } from './refusal-answer.js';
@@ -32,14 +32,24 @@ export function earlyRefusalMiddleware(
   };
 }
 
+/** Whether a route answers POST: only those can be a login or a registration. */
+function answersPost(method: string | readonly string[]): boolean {
+  return typeof method === 'string' ? method === 'POST' : method.includes('POST');
+}
+
 /**
  * fastify: a `preParsing` hook, after every `onRequest` hook (the security headers, the request
  * logger) and before the body is read or parsed. The address is fastify's `request.ip`
  * (`trustProxy` applied), through `clientAddressOf`. A refusal is written on Node's response with
- * the reply hijacked, so fastify neither serializes nor sends anything more.
+ * the reply hijacked, so fastify neither serializes nor sends anything more; the headers set on the
+ * reply so far (the security headers) are copied onto Node's response first.
+ *
+ * Added to each POST route as it is registered (`onRoute`, so before Nest registers its routes),
+ * not to the whole app: every refusable request is a POST to one of the app's own routes, and a
+ * global hook would make fastify run its preParsing chain for every GET as well, for nothing.
  */
 export function addEarlyRefusalHook(fastify: FastifyInstance, refusals: EarlyRefusals): void {
-  fastify.addHook('preParsing', (request, reply, payload, done) => {
+  const refuseEarly: preParsingHookHandler = (request, reply, payload, done) => {
     const route = refusals.routeOf(request.method, request.url);
     if (route === undefined) {
       done(null, payload);
@@ -52,11 +62,22 @@ export function addEarlyRefusalHook(fastify: FastifyInstance, refusals: EarlyRef
           return;
         }
         reply.hijack();
+        // The front door's headers are on fastify's reply, which a hijacked reply never writes.
+        for (const [name, value] of Object.entries(reply.getHeaders())) {
+          if (value !== undefined) reply.raw.setHeader(name, value);
+        }
         writeRefusal(reply.raw, refused.refusal, refused.route === 'login');
         // fastify sees the reply sent and stops here.
         done(null, payload);
       },
       (error: unknown) => done(error as Error),
     );
+  };
+  fastify.addHook('onRoute', (route) => {
+    if (!answersPost(route.method)) return;
+    // The route's own hooks run after the app's, as the app-wide hook did.
+    const own = route.preParsing;
+    route.preParsing =
+      own === undefined ? [refuseEarly] : [...(Array.isArray(own) ? own : [own]), refuseEarly];
   });
 }

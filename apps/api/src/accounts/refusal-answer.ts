@@ -18,8 +18,8 @@ interface PreparedAnswer {
  * for the same reason (`earlyRefusalProblem`), so both paths answer with the same bytes. Written
  * with one `writeHead` and one `end` on Node's response: no exception filter, no `res.send`, no
  * ETag, no `Error`. The security headers are already on the response (the front door sets them
- * before any check); a login's refusal also carries `Cache-Control: no-store`, as the login
- * route's answers do.
+ * before any check; on fastify the hook copies them from the reply); a login's refusal also
+ * carries `Cache-Control: no-store`, as the login route's answers do.
  */
 const ANSWERS = new Map<EarlyRefusalReason, PreparedAnswer>(
   REASONS.map((reason) => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { RequestCheck } from './front-door.js';
+import type { FrontDoor } from './front-door.js';
+import { type HeaderEntry, writeHeaders } from './security-headers.js';
 
 /** Node-style middleware, as both platforms' `app.use` take it. */
 export type Middleware = (
@@ -42,22 +43,65 @@ export function addRequestHook(fastify: FastifyInstance, middleware: Middleware,
 }
 
 /**
- * Runs a synchronous check as a fastify `onRequest` hook on Node's request and response: no
- * per-request callback, its error (if any) straight to fastify's error handler (Nest's filter).
+ * fastify keeps a reply's own headers in one object, names in lower case (`reply.header`
+ * lower-cases them), and hands it to Node's `writeHead` whole. Headers set there, not with
+ * `setHeader` on Node's response, cost no per-header validation, lower-casing and copying
+ * before that, and let Node take `writeHead`'s fast path (nothing set on its response). Lower
+ * case from the start, so `reply.header`'s own lower-casing finds nothing to change. Field names
+ * are case-insensitive (RFC 9110 §5.1); fastify sends its own (`content-type`, …) in lower case.
  */
-export function addRequestCheck(fastify: FastifyInstance, check: RequestCheck): void {
+function replyHeadersOf(headers: readonly HeaderEntry[]): Readonly<Record<string, string>> {
+  return Object.freeze(Object.fromEntries(headers.map(([name, value]) => [name.toLowerCase(), value])));
+}
+
+/**
+ * The front door as a fastify `onRequest` hook: the headers on fastify's reply, so that every
+ * answer through it (errors, 404s) carries them; the check's error, if any, straight to
+ * fastify's error handler (Nest's filter). No per-request callback. An answer written on Node's
+ * response instead (a hijacked reply) must copy them (`mount-early-refusals.ts`).
+ */
+export function addFrontDoorHook(fastify: FastifyInstance, door: FrontDoor): void {
+  const headers = replyHeadersOf(door.headers);
+  const { check } = door;
   fastify.addHook('onRequest', (request, reply, done) => {
-    const error = check(request.raw, reply.raw);
+    reply.headers(headers);
+    const error = check(request.raw);
     if (error === undefined) done();
     else done(error);
   });
 }
 
-/** The same check as express middleware. */
-export function checkAsMiddleware(check: RequestCheck): Middleware {
+/** The front door as express middleware: the headers on Node's response, then the check. */
+export function frontDoorMiddleware(door: FrontDoor): Middleware {
+  const { headers, check } = door;
   return (request, response, next) => {
-    const error = check(request, response);
+    writeHeaders(response, headers);
+    const error = check(request);
     if (error === undefined) next();
     else next(error);
+  };
+}
+
+/**
+ * Headers that replace the front door's at `prefix` and below (lower-case, no trailing `/`), on
+ * fastify's reply, where the front door's are: an added hook runs after it.
+ */
+export function addHeadersHook(
+  fastify: FastifyInstance,
+  headers: readonly HeaderEntry[],
+  prefix: string,
+): void {
+  const own = replyHeadersOf(headers);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (isUnderPrefix(request.url, prefix)) reply.headers(own);
+    done();
+  });
+}
+
+/** The same as express middleware, to mount at `prefix` after the front door. */
+export function headersMiddleware(headers: readonly HeaderEntry[]): Middleware {
+  return (_request, response, next) => {
+    writeHeaders(response, headers);
+    next();
   };
 }

@@ -102,12 +102,7 @@ export function writeHeaders(response: ServerResponse, headers: readonly HeaderE
   for (const [name, value] of headers) response.setHeader(name, value);
 }
 
-/** Mounted at `/docs` after `securityHeaders()`: Swagger UI needs the allowances above. */
-export function docsSecurityHeaders(
-  _request: IncomingMessage,
-  response: ServerResponse,
-  next: () => void,
-): void {
-  response.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-  next();
-}
+/** Set below `/docs` after the front door's: Swagger UI needs the allowances above. */
+export const DOCS_SECURITY_HEADERS: readonly HeaderEntry[] = [
+  ['Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY],
+];

@@ -4,7 +4,9 @@ import {
   StrategyRegistry,
   type StrategyTraits,
 } from '@authbench/auth-core';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { AppReply } from '../http/platform.js';
+import { PreparedJson } from '../http/prepared-json.js';
 
 export interface StrategyDescription {
   readonly name: string;
@@ -12,28 +14,31 @@ export interface StrategyDescription {
   readonly traits: StrategyTraits & { readonly transport: CredentialTransport };
 }
 
+/** What each mounted strategy costs and can do, as configured: the body of `GET /strategies`. */
+function describeStrategies(registry: StrategyRegistry): readonly StrategyDescription[] {
+  return registry.list().map((strategy) => ({
+    name: strategy.name,
+    prefix: `/${strategy.name}`,
+    traits: { ...strategy.traits(), transport: strategy.transport },
+  }));
+}
+
 @Controller('strategies')
 export class StrategiesController {
   /**
-   * The list, built at the first request: the registry is filled and each strategy's traits
-   * fixed by its options before the app serves, so rebuilding it per request would only
-   * allocate the same objects again.
+   * The list as bytes, built at the first request: the registry is filled and each strategy's
+   * traits fixed by its options before the app serves, so the body never changes, and
+   * serializing it per request (the public baseline's largest own cost) would only repeat it.
    */
-  private described: readonly StrategyDescription[] | undefined;
+  private described: PreparedJson | undefined;
 
   constructor(private readonly registry: StrategyRegistry) {}
 
   /** What each mounted strategy costs and can do, as configured. */
   @Public()
   @Get()
-  list(): readonly StrategyDescription[] {
-    this.described ??= Object.freeze(
-      this.registry.list().map((strategy) => ({
-        name: strategy.name,
-        prefix: `/${strategy.name}`,
-        traits: { ...strategy.traits(), transport: strategy.transport },
-      })),
-    );
-    return this.described;
+  list(@Res() reply: AppReply): void {
+    this.described ??= new PreparedJson(describeStrategies(this.registry));
+    this.described.send(reply);
   }
 }
