@@ -15,7 +15,12 @@ export const PASSPORT_STRATEGY_NAME = 'jwt';
 export interface PassportJwtHooks {
   /** The header rules and the strict parse; the token with the key its `kid` names, or an `AuthError`. */
   inspect(rawToken: unknown): InspectedJws;
-  /** The claim rules and revocation, on the strictly parsed claims of a signature-checked token. */
+  /**
+   * The claim rules and revocation, on the strictly parsed claims of a signature-checked token.
+   * A claim rule may throw its `AuthError` instead of rejecting: @nestjs/passport awaits
+   * `validate` inside a `try`, so a throw and a rejection both reach passport's `error`, and
+   * the hook needs no promise of its own around the one the revocation check returns.
+   */
   principalFor(inspected: InspectedJws): Promise<JwtPrincipal>;
 }
 
