@@ -31,7 +31,8 @@ export interface PassportJwtHooks {
  */
 interface PassportCredential {
   readonly credential: string;
-  inspected?: InspectedJws;
+  /** Declared from the start (undefined), so every request object has one shape. */
+  inspected: InspectedJws | undefined;
 }
 
 const credentialOfRequest = (request: PassportCredential): string => request.credential;
@@ -122,7 +123,7 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
    * calls `validate`.
    */
   run(credential: string): Promise<JwtPrincipal> {
-    const request: PassportCredential = { credential };
+    const request: PassportCredential = { credential, inspected: undefined };
     return new Promise<JwtPrincipal>((resolve, refuse) => {
       new this.Attempt(resolve, refuse).authenticate(request, { session: false });
     });
