@@ -52,7 +52,7 @@ export function createJwtStrategy(options: JwtStrategyOptions): JwtStrategy {
   const passport = new PassportJwtBridge(
     {
       inspect: (rawToken) => verifier.inspect(rawToken, 'access'),
-      principalFor: async (inspected) => tokens.principalFor(verifier.claimsOf(inspected.claims, 'access')),
+      principalFor: (inspected) => tokens.principalFor(verifier.claimsOf(inspected.claims, 'access')),
     },
     verifier.signatureCheckOptions('access'),
   );

@@ -184,6 +184,32 @@ describe('the passport-jwt path', () => {
     );
   });
 
+  it('settles verifications running at once each with its own outcome', async () => {
+    const clock = new TestClock();
+    const strategy = hsStrategy(clock);
+    const bob = { id: 'user-bob', username: 'bob', tokenVersion: 0 } as const;
+    const [alice, bobs] = await Promise.all([strategy.issue(ALICE), strategy.issue(bob)]);
+    const forged = forge(
+      { alg: 'HS256', typ: 'JWT', kid: hmacKeyId(SECRET) },
+      claimsAt(clock),
+      hmacSigner('x'.repeat(40)),
+    );
+    // Started together: each passport attempt settles its own promise, none another's.
+    const outcomes = await Promise.allSettled(
+      [alice.token, forged, bobs.token, alice.token].map((token) => strategy.verify(token)),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const users = outcomes.map((outcome) =>
+      outcome.status === 'fulfilled' ? outcome.value.username : 'refused',
+    );
+    expect(users).toEqual(['alice', 'refused', 'bob', 'alice']);
+  });
+
   it("registers nothing in passport's global instance", () => {
     hsStrategy(new TestClock());
     const global = passport as unknown as { _strategy(name: string): unknown };

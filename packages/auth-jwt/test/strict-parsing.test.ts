@@ -67,6 +67,11 @@ describe('parseJsonObject', () => {
     // value held objects of its own must not be hidden by them.
     ['over a discarded object', '{"a":{"x":1,"y":2},"a":{"z":3}}', 'a'],
     ['of __proto__', '{"__proto__":1,"__proto__":2}', '__proto__'],
+    // A string ending in an escaped backslash ends at the next quote; one ending in an escaped
+    // quote does not. Misreading either would shift every later name.
+    ['after a value ending in \\\\', '{"a":"x\\\\","a":1}', 'a'],
+    ['after a value ending in \\\\\\"', '{"a":"x\\\\\\"","b":1,"b":2}', 'b'],
+    ['in names holding escapes', '{"\\\\\\"":1,"\\u005c\\"":2}', '\\"'],
   ])('refuses duplicate member names (%s)', (_case, text, member) => {
     const error = thrownBy(() => parseJsonObject(text));
     expect(error).toBeInstanceOf(DuplicateMemberError);

@@ -23,12 +23,26 @@ function hasZeroSpareBits(segment: string): boolean {
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
-function isCanonical(segment: string): boolean {
-  return segment.length % 4 !== 1 && ALPHABET.test(segment) && hasZeroSpareBits(segment);
+/** The canonical-form rules that remain once the alphabet is known to hold. */
+function hasCanonicalEnd(segment: string): boolean {
+  return segment.length % 4 !== 1 && hasZeroSpareBits(segment);
 }
 
+/**
+ * The segments of a compact JWS whose shape check already matched the alphabet: the same rules
+ * as `decodeBase64Url` and `decodedLengthOfBase64Url` without scanning the segment a second time.
+ */
+export const alphabetChecked = {
+  decode(segment: string): Buffer | null {
+    return hasCanonicalEnd(segment) ? Buffer.from(segment, 'base64url') : null;
+  },
+  decodedLength(segment: string): number | null {
+    return hasCanonicalEnd(segment) ? Math.floor((segment.length * 3) / 4) : null;
+  },
+};
+
 export function decodeBase64Url(segment: string): Buffer | null {
-  return isCanonical(segment) ? Buffer.from(segment, 'base64url') : null;
+  return ALPHABET.test(segment) ? alphabetChecked.decode(segment) : null;
 }
 
 /**
@@ -37,7 +51,7 @@ export function decodeBase64Url(segment: string): Buffer | null {
  * signature, which jsonwebtoken then decodes and compares itself).
  */
 export function decodedLengthOfBase64Url(segment: string): number | null {
-  return isCanonical(segment) ? Math.floor((segment.length * 3) / 4) : null;
+  return ALPHABET.test(segment) ? alphabetChecked.decodedLength(segment) : null;
 }
 
 export function encodeBase64Url(data: string | Uint8Array): string {

@@ -1,4 +1,4 @@
-import { decodeBase64Url, decodedLengthOfBase64Url, decodeUtf8 } from './base64url.js';
+import { alphabetChecked, decodeUtf8 } from './base64url.js';
 import type { JwtKeyRing, VerificationKey } from './keys.js';
 import { reject } from './rejection.js';
 import { DuplicateMemberError, parseJsonObject } from './strict-json.js';
@@ -28,8 +28,9 @@ export interface InspectedJws {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
+/** A segment of a token that matched `COMPACT_JWS`, so of the base64url alphabet only. */
 function parseSegment(segment: string, what: 'header' | 'payload'): Readonly<Record<string, unknown>> {
-  const bytes = decodeBase64Url(segment);
+  const bytes = alphabetChecked.decode(segment);
   if (bytes === null) throw reject('malformed_credential', 'bad_base64url', what);
   const text = decodeUtf8(bytes);
   if (text === null) {
@@ -120,7 +121,7 @@ export function inspectCompactJws(token: unknown, use: TokenUse, ring: JwtKeyRin
 
   const { header, key } = checkedHeaderOf(headerSegment, use, ring);
 
-  const signatureBytes = decodedLengthOfBase64Url(signatureSegment);
+  const signatureBytes = alphabetChecked.decodedLength(signatureSegment);
   if (signatureBytes === null) throw reject('malformed_credential', 'bad_base64url', 'signature');
   if (signatureBytes !== key.signatureBytes) throw reject('invalid_signature', 'bad_signature_length');
 

@@ -15,7 +15,12 @@ export const PASSPORT_STRATEGY_NAME = 'jwt';
 export interface PassportJwtHooks {
   /** The header rules and the strict parse; the token with the key its `kid` names, or an `AuthError`. */
   inspect(rawToken: unknown): InspectedJws;
-  /** The claim rules and revocation, on the strictly parsed claims of a signature-checked token. */
+  /**
+   * The claim rules and revocation, on the strictly parsed claims of a signature-checked token.
+   * A claim rule may throw its `AuthError` instead of rejecting: @nestjs/passport awaits
+   * `validate` inside a `try`, so a throw and a rejection both reach passport's `error`, and
+   * the hook needs no promise of its own around the one the revocation check returns.
+   */
   principalFor(inspected: InspectedJws): Promise<JwtPrincipal>;
 }
 
@@ -26,7 +31,8 @@ export interface PassportJwtHooks {
  */
 interface PassportCredential {
   readonly credential: string;
-  inspected?: InspectedJws;
+  /** Declared from the start (undefined), so every request object has one shape. */
+  inspected: InspectedJws | undefined;
 }
 
 const credentialOfRequest = (request: PassportCredential): string => request.credential;
@@ -99,6 +105,13 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
   }
 
   /**
+   * The per-request object passport-jwt's `authenticate` runs on: it inherits from this bridge
+   * (so passport-jwt finds its own options there) and carries the five actions. Its prototype
+   * chain is built here, once; see `attemptClassOf`.
+   */
+  private readonly Attempt: AttemptClass = attemptClassOf(this);
+
+  /**
    * One authentication by passport-jwt, as a promise: the principal, or the `AuthError` that
    * refused the token, or the error (503, bug) that stopped the check.
    *
@@ -110,18 +123,9 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
    * calls `validate`.
    */
   run(credential: string): Promise<JwtPrincipal> {
-    const request: PassportCredential = { credential };
+    const request: PassportCredential = { credential, inspected: undefined };
     return new Promise<JwtPrincipal>((resolve, refuse) => {
-      const attempt = Object.create(this) as PassportAttempt;
-      attempt.success = (user: unknown, info?: unknown) => {
-        if (isJwtPrincipal(user)) resolve(user);
-        else refuse(refusalOf(info));
-      };
-      attempt.fail = (challenge?: unknown) => refuse(refusalOf(challenge));
-      attempt.error = (error: unknown) => refuse(error);
-      attempt.pass = () => refuse(new TypeError('passport passed the request on without a decision'));
-      attempt.redirect = () => refuse(new TypeError('passport-jwt asked for a redirect'));
-      attempt.authenticate(request, { session: false });
+      new this.Attempt(resolve, refuse).authenticate(request, { session: false });
     });
   }
 }
@@ -134,6 +138,52 @@ interface PassportAttempt {
   pass(): void;
   redirect(url: string, status?: number): void;
   authenticate(request: PassportCredential, options: { session: false }): void;
+}
+
+type AttemptClass = new (
+  resolve: (principal: JwtPrincipal) => void,
+  refuse: (error: unknown) => void,
+) => PassportAttempt;
+
+/**
+ * A class whose instances inherit from `strategy` and answer passport's five actions by
+ * settling one promise. Built once per bridge, not per request: `Object.create(strategy)` per
+ * request plus five own closures, as passport's own middleware does, measured on the API's
+ * `/jwt/protected` as ~0.45 MB of old space promoted per scavenge (the heap grew by ~1 KB a
+ * request until the next full GC, and each scavenge took 2–7 ms instead of ~1 ms); instances of
+ * one class with a fixed prototype chain showed none of it.
+ */
+function attemptClassOf(strategy: object): AttemptClass {
+  class Attempt {
+    constructor(
+      private readonly resolve: (principal: JwtPrincipal) => void,
+      private readonly refuse: (error: unknown) => void,
+    ) {}
+
+    success(user: unknown, info?: unknown): void {
+      if (isJwtPrincipal(user)) this.resolve(user);
+      else this.refuse(refusalOf(info));
+    }
+
+    fail(challenge?: unknown): void {
+      this.refuse(refusalOf(challenge));
+    }
+
+    error(error: unknown): void {
+      this.refuse(error);
+    }
+
+    pass(): void {
+      this.refuse(new TypeError('passport passed the request on without a decision'));
+    }
+
+    redirect(): void {
+      this.refuse(new TypeError('passport-jwt asked for a redirect'));
+    }
+  }
+  // passport-jwt's `authenticate` and the options it reads come from the strategy.
+  Object.setPrototypeOf(Attempt.prototype, strategy);
+  return Attempt as unknown as AttemptClass;
 }
 
 /** What passport-jwt failed with: our header rules' AuthError, or a jsonwebtoken error. */
