@@ -1,12 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
 import { findProgram } from './programs.js';
-import { PortTakenError, waitUntilOwnServerAnswers } from './redis-server.js';
+import { killAndWait, PortTakenError, waitUntilOwnServerAnswers } from './redis-server.js';
 
 export interface TestRedisCluster {
   /** `redis+cluster://127.0.0.1:a,127.0.0.1:b,127.0.0.1:c` */
@@ -71,14 +70,7 @@ async function startClusterServers(
 }
 
 async function killAll(children: readonly ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
-    }),
-  );
+  await Promise.all(children.map(killAndWait));
 }
 
 /** A throwaway Redis Cluster of three masters on free loopback ports. */

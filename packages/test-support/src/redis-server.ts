@@ -51,6 +51,14 @@ export class PortTakenError extends Error {
   }
 }
 
+/** SIGKILLs a test server (unless it already ended) and resolves once it has exited. */
+export async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** A throwaway redis-server on a free loopback port, no persistence. */
 export async function startTestRedis(): Promise<TestRedisServer> {
   const program = redisServerProgram();
@@ -81,10 +89,7 @@ export async function startTestRedis(): Promise<TestRedisServer> {
   const stop = async (): Promise<void> => {
     const running = child;
     child = null;
-    if (running === null || running.exitCode !== null) return;
-    const exited = once(running, 'exit');
-    running.kill('SIGKILL');
-    await exited;
+    if (running !== null) await killAndWait(running);
   };
 
   // Between freePort() and redis-server's bind, a parallel test may take the port: try anew.
