@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { configRounds, httpTargets } from '../src/cases/http-throughput.js';
 import { FAMILIES } from '../src/cases/index.js';
 import { FULL_RUN_BUDGET_SEC, planSeconds } from '../src/lib/budget.js';
+import { medianInterval } from '../src/lib/interval.js';
 import { sizesFor } from '../src/lib/options.js';
 
 const plan = (quick: boolean) =>
@@ -19,8 +21,27 @@ describe('the full run fits its time budget', () => {
     expect(total).toBeLessThanOrEqual(FULL_RUN_BUDGET_SEC);
   });
 
-  it('keeps the HTTP rounds that decide targets: 6 per route, not fewer', () => {
+  it('keeps at least 6 HTTP rounds where no target is decided ([min, max] reaches 95 %)', () => {
     expect(sizesFor(false).httpRounds.count).toBeGreaterThanOrEqual(6);
+  });
+
+  it('gives every comparison that decides a target an interval that drops its extreme rounds', () => {
+    const { targetRounds } = sizesFor(false);
+    const ranks = Array.from({ length: targetRounds }, (_, index) => index + 1);
+    const interval = medianInterval(ranks);
+    expect(interval.coverage).toBeGreaterThanOrEqual(0.95);
+    expect(interval.low).toBeGreaterThan(1);
+    expect(interval.high).toBeLessThan(targetRounds);
+  });
+
+  it('runs the target rounds in every HTTP configuration a target reads, and only there', () => {
+    const sizes = sizesFor(false);
+    const targets = httpTargets();
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(configRounds(target.config, sizes)).toBe(sizes.targetRounds);
+    // Configurations without targets keep the shorter count (the budget pays only for targets).
+    for (const config of ['redis-1w', 'redis-2w', 'cluster-1w', 'memory-1w-stateless'])
+      expect(configRounds(config, sizes)).toBe(sizes.httpRounds.count);
   });
 
   it('estimates a quick run at a fraction of the full one', () => {

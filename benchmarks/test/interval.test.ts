@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { medianInterval, orderStatisticCoverage, verdict } from '../src/lib/interval.js';
+import { describeInterval, medianInterval, orderStatisticCoverage, verdict } from '../src/lib/interval.js';
 
 describe('order-statistic interval of a median', () => {
   it('has the textbook coverages', () => {
@@ -71,5 +71,17 @@ describe('verdict of a goal against an interval', () => {
   it('is inconclusive when the interval covers less than the level, however far it is', () => {
     expect(verdict(at(2, 3, 0.5), 0.8)).toBe('inconclusive');
     expect(verdict(at(0.1, 0.2, 0.9375), 0.8)).toBe('inconclusive');
+  });
+});
+
+describe('the interval in prose', () => {
+  it('follows the round count: [min, max] at 6, [2nd, 8th] at 9, and flags too few', () => {
+    // 1 − 2/64 and 1 − 2·(1 + 9)/512.
+    expect(describeInterval(6)).toBe('interval [min, max] of the rounds, 96.9 % coverage');
+    expect(describeInterval(9)).toBe('interval [2nd, 8th] of the rounds, 96.1 % coverage');
+    expect(describeInterval(12)).toBe('interval [3rd, 10th] of the rounds, 96.1 % coverage');
+    expect(describeInterval(2)).toMatch(
+      /^interval \[min, max\] of the rounds, 50\.0 % coverage — less than 95 %/,
+    );
   });
 });

@@ -3,8 +3,9 @@ import type { ApiHandle } from '../lib/api-process.js';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { httpRequest, STRATEGIES, type StrategyName } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
-import { medianInterval } from '../lib/interval.js';
+import { describeInterval } from '../lib/interval.js';
 import type { LoadResult, LoadSpec } from '../lib/loadgen.js';
+import type { ModeSizes } from '../lib/options.js';
 import {
   PEER_ROUTES,
   type PeerKind,
@@ -141,6 +142,28 @@ export function httpCpuCaseId(config: string, route: RouteKey): string {
   return `${httpCaseId(config, route)}/cpu`;
 }
 
+/**
+ * How many rounds each configuration ran, and what its interval is: which order statistics
+ * bound it and how likely it is to cover the true median (interval.ts), for the family's note.
+ */
+export function roundsNote(
+  configs: readonly string[],
+  sizes: Pick<ModeSizes, 'httpRounds' | 'targetRounds'>,
+): string {
+  const byCount = new Map<number, string[]>();
+  for (const config of configs) {
+    const count = configRounds(config, sizes);
+    byCount.set(count, [...(byCount.get(count) ?? []), config]);
+  }
+  const parts = [...byCount.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([count, names]) => {
+      const described = describeInterval(count);
+      return `${count} interleaved rounds (order rotated per round) for ${names.join(', ')}: ${described}`;
+    });
+  return parts.join('; ');
+}
+
 /** The plans of this mode (every one in full mode). */
 function plansOf(ctx: Pick<RunContext, 'sizes'>): Plan[] {
   return PLANS.filter((plan) => ctx.sizes.mode === 'full' || plan.quick);
@@ -166,11 +189,15 @@ export const httpThroughput: Family = {
       .filter((plan) => servicesMissing(plan) === null)
       .map((plan) => plan.config),
   estimateSeconds: (ctx) => {
-    const perRoute = routeRoundsSeconds(ctx.sizes.httpRounds);
+    const routeSeconds = (count: number) => routeRoundsSeconds({ ...ctx.sizes.httpRounds, count });
     const plans = plansOf(ctx).filter((plan) => servicesMissing(plan) === null);
-    const routes = 1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0);
+    // The load generator's ceiling, then each configuration with its own round count.
+    const measuring = plans.reduce(
+      (sum, plan) => sum + routeCount(plan) * routeSeconds(configRounds(plan.config, ctx.sizes)),
+      routeSeconds(ctx.sizes.httpRounds.count),
+    );
     const starts = plans.reduce((sum, plan) => sum + 1 + plan.peers.length, 1);
-    return routes * perRoute + starts * START_SECONDS + 2;
+    return measuring + starts * START_SECONDS + 2;
   },
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
@@ -181,7 +208,9 @@ export const httpThroughput: Family = {
       else scope.skipPart(missing, `the ${plan.config} configuration`);
     }
     const rounds = ctx.sizes.httpRounds;
-    const total = rounds.count * (1 + plans.reduce((sum, plan) => sum + routeCount(plan), 0));
+    const total =
+      rounds.count +
+      plans.reduce((sum, plan) => sum + routeCount(plan) * configRounds(plan.config, ctx.sizes), 0);
     let done = 0;
     const { connections } = ctx.sizes.load;
     // One measured run of a round: the first round's warm-up is the long one.
@@ -242,6 +271,7 @@ export const httpThroughput: Family = {
     }
 
     for (const plan of plans) {
+      const count = configRounds(plan.config, ctx.sizes);
       scope.step(`starting the API (${plan.config})`, done, total);
       const api: ApiHandle = await ctx.apis.get(plan.config);
       const servers = await api.meteredServers();
@@ -265,8 +295,8 @@ export const httpThroughput: Family = {
           peers.push(peer);
           routes.push(...peer.routes);
         }
-        byRoute = await runRounds(routes, rounds.count, (entry, round) => {
-          scope.step(`${plan.config} · round ${round + 1}/${rounds.count} · ${entry.label}`, done, total);
+        byRoute = await runRounds(routes, count, (entry, round) => {
+          scope.step(`${plan.config} · round ${round + 1}/${count} · ${entry.label}`, done, total);
           done += 1;
           return measure(entry.spec, round);
         });
@@ -295,7 +325,7 @@ export const httpThroughput: Family = {
                 stores: api.config.stores,
                 workers: api.config.workers,
                 path,
-                rounds: rounds.count,
+                rounds: count,
               },
             },
             withCpu,
@@ -313,7 +343,7 @@ export const httpThroughput: Family = {
                 route: route.key,
                 platform: route.key === 'bare-jwt' ? 'node:http' : plan.platform,
                 workers: 1,
-                rounds: rounds.count,
+                rounds: count,
               },
             },
             withCpu,
@@ -322,36 +352,81 @@ export const httpThroughput: Family = {
       }
     }
 
-    const { coverage } = medianInterval(Array.from({ length: rounds.count }, (_, index) => index));
     scope.note(
-      `${rounds.count} interleaved rounds per configuration (order rotated per round), peers in the rounds of the configuration they compare with; each figure is the median of the rounds, and (low–high) its order-statistic interval, which covers the true median with ${(coverage * 100).toFixed(coverage >= 0.95 ? 1 : 0)}% probability${coverage < 0.95 ? ' — less than 95%: too few rounds to decide a target' : ''}. Server CPU µs/request (the …/cpu cases) is utime+stime of the server's process tree (and of Redis / PostgreSQL, separately) from /proc over the measured window ÷ requests; a peer is metered the same way.`,
+      `${roundsNote(['the load generator ceiling', ...plans.map((plan) => plan.config)], ctx.sizes)}, peers in the rounds of the configuration they compare with; each figure is the median of the rounds, and (low–high) its order-statistic interval. Server CPU µs/request (the …/cpu cases) is utime+stime of the server's process tree (and of Redis / PostgreSQL, separately) from /proc over the measured window ÷ requests; a peer is metered the same way.`,
     );
     addTargets(ctx, scope, plans);
   },
 };
 
+/** One CPU target (issue #15) of this family: a route of a configuration against a reference route. */
+export interface HttpTarget {
+  readonly id: string;
+  readonly description: string;
+  readonly config: string;
+  readonly route: StrategyName | 'baseline';
+  readonly reference: RouteKey;
+  readonly goal: number;
+}
+
 /**
  * The CPU targets (issue #15), in the "at least `goal` times as good" form: a cost ≤ k× the
  * reference's is "≥ 1/k as good". Each pairs round i of a case with round i of its reference.
  */
+export function httpTargets(): HttpTarget[] {
+  const targets: HttpTarget[] = [];
+  for (const [config, platform] of [
+    ['memory-1w', 'express'],
+    ['memory-1w-fastify', 'fastify'],
+  ] as const) {
+    targets.push({
+      id: `http-cpu-public-${platform}`,
+      description: `${platform}: authbench public GET /strategies costs ≤ 1.15× the server CPU per request of the lean Nest app's public route (same body, same rounds)`,
+      config,
+      route: 'baseline',
+      reference: 'lean-public',
+      goal: 1 / 1.15,
+    });
+    for (const strategy of STRATEGIES) {
+      targets.push({
+        id: `http-cpu-${strategy}-${platform}`,
+        description: `${platform}, in-process stores: authbench GET /${strategy}/protected costs ≤ 1.3× the server CPU per request of the lean Nest app's JWT-protected route (same rounds)`,
+        config,
+        route: strategy,
+        reference: 'lean-jwt',
+        goal: 1 / 1.3,
+      });
+    }
+  }
+  targets.push({
+    id: 'http-cpu-jwt-fastify-vs-bare',
+    description:
+      'fastify, stateless JWT: authbench GET /jwt/protected costs ≤ 2× the server CPU per request of the bare node:http verifier (the limit, same rounds)',
+    config: 'memory-1w-stateless-fastify',
+    route: 'jwt',
+    reference: 'bare-jwt',
+    goal: 0.5,
+  });
+  return targets;
+}
+
+/** The configurations whose rounds decide a target: they run `targetRounds`, the rest `httpRounds.count`. */
+const TARGET_CONFIGS: ReadonlySet<string> = new Set(httpTargets().map((target) => target.config));
+
+/** How many rounds a configuration runs in this mode. */
+export function configRounds(config: string, sizes: Pick<ModeSizes, 'httpRounds' | 'targetRounds'>): number {
+  return TARGET_CONFIGS.has(config) ? sizes.targetRounds : sizes.httpRounds.count;
+}
+
 function addTargets(ctx: RunContext, scope: FamilyScope, plans: readonly Plan[]): void {
   const measured = new Set(plans.map((plan) => plan.config));
-  const target = (
-    id: string,
-    description: string,
-    config: string,
-    route: StrategyName | 'baseline',
-    reference: RouteKey,
-    goal: number,
-  ) => {
-    if (!measured.has(config)) return;
+  for (const { config, route, reference, ...target } of httpTargets()) {
+    if (!measured.has(config)) continue;
     scope.target(
       {
-        id,
-        description,
+        ...target,
         caseId: httpCpuCaseId(config, route),
         referenceId: httpCpuCaseId(config, reference),
-        goal,
         readAs: 'cost',
       },
       (meta) =>
@@ -359,36 +434,5 @@ function addTargets(ctx: RunContext, scope: FamilyScope, plans: readonly Plan[])
           ? profileHttpRoute(ctx, meta, config, BASELINE_PATH, null)
           : profileHttpRoute(ctx, meta, config, `/${route}/protected`, route),
     );
-  };
-  for (const [config, platform] of [
-    ['memory-1w', 'express'],
-    ['memory-1w-fastify', 'fastify'],
-  ] as const) {
-    target(
-      `http-cpu-public-${platform}`,
-      `${platform}: authbench public GET /strategies costs ≤ 1.15× the server CPU per request of the lean Nest app's public route (same body, same rounds)`,
-      config,
-      'baseline',
-      'lean-public',
-      1 / 1.15,
-    );
-    for (const strategy of STRATEGIES) {
-      target(
-        `http-cpu-${strategy}-${platform}`,
-        `${platform}, in-process stores: authbench GET /${strategy}/protected costs ≤ 1.3× the server CPU per request of the lean Nest app's JWT-protected route (same rounds)`,
-        config,
-        strategy,
-        'lean-jwt',
-        1 / 1.3,
-      );
-    }
   }
-  target(
-    'http-cpu-jwt-fastify-vs-bare',
-    'fastify, stateless JWT: authbench GET /jwt/protected costs ≤ 2× the server CPU per request of the bare node:http verifier (the limit, same rounds)',
-    'memory-1w-stateless-fastify',
-    'jwt',
-    'bare-jwt',
-    0.5,
-  );
 }

@@ -9,6 +9,7 @@ import {
   type RoundContender,
   runInProcessRounds,
 } from '../lib/in-process-rounds.js';
+import { describeInterval } from '../lib/interval.js';
 import type { RoundFigures } from '../lib/itsdangerous-child.js';
 import { NodeTimedSerializer } from '../lib/node-itsdangerous.js';
 import { profileInProcess, summarizeProfiles } from '../lib/profile.js';
@@ -22,7 +23,7 @@ import { median } from '../lib/stats.js';
  * a node:crypto baseline that implements the same algorithm directly (the baseline) and
  * Python's itsdangerous, timed in the same run by a /usr/bin/python3 timeit subprocess.
  *
- * Every figure is CPU time per call, measured in ROUNDS interleaved rounds (in-process-rounds.ts):
+ * Every figure is CPU time per call, measured in `targetRounds` interleaved rounds (options.ts) (in-process-rounds.ts):
  * each round runs the three contenders once, order rotated, each in a process started afresh for
  * that round (the JavaScript ones in itsdangerous-child.ts, Python in a timeit child). The targets are
  * decided from the interval of the per-round paired ratios (results.ts `evaluateTarget`).
@@ -31,8 +32,6 @@ const SALT = 'authbench.token';
 const MAX_AGE = 3600;
 const DIGESTS = ['sha1', 'sha256'] as const;
 const OPERATIONS = ['loads', 'dumps'] as const;
-/** Six rounds is the fewest whose order-statistic interval of a median reaches 95 % coverage. */
-const ROUNDS = 6;
 
 interface PythonTimings {
   readonly python: string;
@@ -105,13 +104,13 @@ function roundPythonRepeats(ctx: RunContext): number {
 export const itsdangerous: Family = {
   id: 'itsdangerous',
   title: 'itsdangerous: the port against node:crypto and Python',
-  description: `URLSafeTimedSerializer loads (max_age) and dumps on the signed token payload: the TypeScript port, a node:crypto implementation of the same algorithm (baseline), and Python itsdangerous (timeit, same run). CPU µs per call, median of ${ROUNDS} interleaved rounds with its 95 % interval; targets decided on the interval of the per-round paired ratios.`,
+  description: `URLSafeTimedSerializer loads (max_age) and dumps on the signed token payload: the TypeScript port, a node:crypto implementation of the same algorithm (baseline), and Python itsdangerous (timeit, same run). CPU µs per call, median of interleaved rounds with its 95 % interval; targets decided on the interval of the per-round paired ratios.`,
   missing: () => [],
   estimateSeconds: (ctx) => {
     const sample = roundSample(ctx);
     const inProcess = (4 * (sample.warmupMs + sample.batches * sample.minBatchMs * 1.2)) / 1000;
     const python = 2 * ctx.sizes.pythonRepeatSeconds * (roundPythonRepeats(ctx) + 1.5) + 0.4;
-    return DIGESTS.length * ROUNDS * (inProcess + python) + 2 * ctx.sizes.profileSeconds;
+    return DIGESTS.length * ctx.sizes.targetRounds * (inProcess + python) + 2 * ctx.sizes.profileSeconds;
   },
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
@@ -121,7 +120,12 @@ export const itsdangerous: Family = {
     for (const missing of pythonMissing) scope.skipPart(missing, 'the Python itsdangerous contender');
     const withPython = pythonMissing.length === 0;
     const perRound = withPython ? 3 : 2;
-    const total = DIGESTS.length * ROUNDS * perRound;
+    // These rounds decide the itsdangerous targets.
+    const roundCount = ctx.sizes.targetRounds;
+    const total = DIGESTS.length * roundCount * perRound;
+    scope.note(
+      `${roundCount} interleaved rounds per digest (order rotated per round, every contender in a fresh process each round); each figure is the median of the rounds with its order-statistic ${describeInterval(roundCount)}.`,
+    );
     const sampleOptions = roundSample(ctx);
     let done = 0;
 
@@ -191,8 +195,8 @@ export const itsdangerous: Family = {
         });
       }
 
-      const measured = await runInProcessRounds(contenders, ROUNDS, (contender, round) => {
-        scope.step(`${digest} round ${round + 1}/${ROUNDS} · ${contender.id}`, done, total);
+      const measured = await runInProcessRounds(contenders, roundCount, (contender, round) => {
+        scope.step(`${digest} round ${round + 1}/${roundCount} · ${contender.id}`, done, total);
         done += 1;
       });
 

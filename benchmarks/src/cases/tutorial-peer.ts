@@ -6,6 +6,7 @@ import { waitForWorkers } from '../lib/api-process.js';
 import type { Family, FamilyScope, RunContext } from '../lib/context.js';
 import { type Credential, ensureUser, login, waitForHttp } from '../lib/http.js';
 import { profileHttpRoute } from '../lib/http-profile.js';
+import { describeInterval } from '../lib/interval.js';
 import type { LoadSpec } from '../lib/loadgen.js';
 import type { ManagedProcess } from '../lib/processes.js';
 import { missingPython, PYTHON_DIR } from '../lib/python.js';
@@ -95,11 +96,13 @@ export const tutorialPeer: Family = {
     ...[missingService('redis'), missingService('postgres')].filter((entry) => entry !== null),
   ],
   apiConfigs: () => ['redis-2w'],
-  // Six routes, and two gunicorn starts.
-  estimateSeconds: (ctx) => 6 * routeRoundsSeconds(ctx.sizes.httpRounds) + 8,
+  // Six routes in the rounds that decide its target, and two gunicorn starts.
+  estimateSeconds: (ctx) =>
+    6 * routeRoundsSeconds({ ...ctx.sizes.httpRounds, count: ctx.sizes.targetRounds }) + 8,
 
   async run(ctx: RunContext, scope: FamilyScope): Promise<void> {
-    const rounds = ctx.sizes.httpRounds;
+    // Its rounds decide the tutorial target: the target count, with the HTTP rounds' windows.
+    const rounds = { ...ctx.sizes.httpRounds, count: ctx.sizes.targetRounds };
     const total = 6 * rounds.count;
     let done = 0;
     const database = join(await mkdtemp(join(ctx.tmpDir, 'tutorial-')), 'users.sqlite3');
@@ -196,7 +199,7 @@ export const tutorialPeer: Family = {
         for (const entry of cases) scope.add(entry);
       }
       scope.note(
-        `${rounds.count} interleaved rounds (order rotated per round), every route in each; each figure is the median of the rounds with its order-statistic interval. Server CPU µs/request (the …/cpu cases) is utime+stime from /proc over the measured window ÷ requests: for Flask, gunicorn's master and both workers; for authbench, its workers (Redis / PostgreSQL CPU reported separately). gunicorn runs its default sync workers, which close the connection after every response; autocannon reconnects. authbench keeps connections alive. Both are how each is deployed by default.`,
+        `${rounds.count} interleaved rounds (order rotated per round), every route in each; each figure is the median of the rounds with its order-statistic ${describeInterval(rounds.count)}. Server CPU µs/request (the …/cpu cases) is utime+stime from /proc over the measured window ÷ requests: for Flask, gunicorn's master and both workers; for authbench, its workers (Redis / PostgreSQL CPU reported separately). gunicorn runs its default sync workers, which close the connection after every response; autocannon reconnects. authbench keeps connections alive. Both are how each is deployed by default.`,
       );
       // Paired per round (results.ts): round i of authbench against round i of Flask.
       scope.target(

@@ -55,6 +55,25 @@ export function medianInterval(values: readonly number[], confidence = 0.95): Me
   };
 }
 
+/**
+ * What the interval of a median over `count` rounds is, for a report's prose: which order
+ * statistics bound it and its coverage, e.g. "interval [2nd, 8th] of the rounds, 96.1 %
+ * coverage" for 9 — computed by medianInterval itself, so the prose follows the configured count.
+ */
+export function describeInterval(count: number): string {
+  const ranks = Array.from({ length: count }, (_, index) => index + 1);
+  const { low, high, coverage } = medianInterval(ranks);
+  const rank = (value: number) =>
+    value === 1 ? 'min' : value === count ? 'max' : `${value}${ordinalSuffix(value)}`;
+  const percent = `${(coverage * 100).toFixed(1)} %`;
+  return `interval [${rank(low)}, ${rank(high)}] of the rounds, ${percent} coverage${coverage < 0.95 ? ' — less than 95 %: too few rounds to decide a target' : ''}`;
+}
+
+function ordinalSuffix(value: number): string {
+  if (value % 100 >= 11 && value % 100 <= 13) return 'th';
+  return ['th', 'st', 'nd', 'rd'][value % 10] ?? 'th';
+}
+
 export type Verdict = 'met' | 'missed' | 'inconclusive';
 
 /**
