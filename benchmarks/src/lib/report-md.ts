@@ -3,6 +3,7 @@ import { machineCondition, readingThisReport } from './reading.js';
 import { intervalColumn, modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
+import { aggregateNotes } from './round-notes.js';
 import { round } from './stats.js';
 import { tradeoff } from './tradeoff.js';
 
@@ -166,6 +167,17 @@ function columnsFor(unit: string): Column[] {
   }
 }
 
+/**
+ * A case's notes after its label. Files written before rounds.ts aggregated notes kept one per
+ * round; they are merged here the same way (round-notes.ts), and a newer file's notes, already
+ * one per wording, pass through unchanged.
+ */
+function notesText(entry: BenchCase): string {
+  if (entry.notes === undefined || entry.notes.length === 0) return '';
+  const notes = aggregateNotes(entry.notes, entry.rounds?.length ?? 1, 'stored');
+  return ` (${notes.join('; ')})`;
+}
+
 function familyTables(cases: readonly BenchCase[]): string {
   const byUnit = new Map<string, BenchCase[]>();
   for (const entry of cases) byUnit.set(entry.unit, [...(byUnit.get(entry.unit) ?? []), entry]);
@@ -174,8 +186,7 @@ function familyTables(cases: readonly BenchCase[]): string {
       const columns = modelColumns(group[0]?.family, unit, format) ?? columnsFor(unit);
       const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
       const rows = group.map((entry) => [
-        entry.label +
-          (entry.notes === undefined || entry.notes.length === 0 ? '' : ` (${entry.notes.join('; ')})`),
+        entry.label + notesText(entry),
         ...columns.map((column) => column.cell(entry)),
         versus(entry),
         `\`${entry.id}\``,

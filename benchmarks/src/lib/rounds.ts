@@ -1,6 +1,7 @@
 import { medianInterval } from './interval.js';
 import { type LoadResult, type LoadSpec, loadNotes, loadNumbers } from './loadgen.js';
 import type { CaseInput } from './results.js';
+import { aggregateNotes } from './round-notes.js';
 
 /**
  * Repeated, interleaved HTTP rounds: every round runs every route of a group once, the order
@@ -79,7 +80,12 @@ export function aggregateRounds(
     }
     return entry;
   });
-  const notes = [...new Set(results.flatMap(({ result }) => loadNotes(result, connections)))];
+  // One note per wording: a per-round number as its range, counts summed (round-notes.ts).
+  const notes = aggregateNotes(
+    results.flatMap(({ result }) => loadNotes(result, connections)),
+    results.length,
+    'per-round',
+  );
   return { value: reqPerSec, numbers, rounds, notes };
 }
 
