@@ -183,9 +183,49 @@ export async function startApi(
   }
 }
 
-/** Stops a profiled API so that every process (primary and workers) writes its profile. */
-export async function stopForProfile(handle: ApiHandle): Promise<void> {
-  await handle.process.stop(10_000, 'SIGUSR2');
+/** Whether a process is gone (or a zombie, which will write nothing more). */
+async function gone(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command's closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Waits until every pid is gone, for at most `timeoutMs`; true if they all went. */
+export async function waitUntilGone(pids: readonly number[], timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(pids.map(gone));
+    if (states.every(Boolean)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 50));
+  }
+}
+
+/**
+ * Stops a profiled API so that every process (primary and workers) writes its profile, and
+ * returns the workers' pids (none with one worker). The primary exits at once, but a worker that
+ * served the load has a large profile to write when it exits: the usual stop would SIGKILL the
+ * group as soon as the primary is gone and lose those profiles (the run of c200dfb profiled only
+ * the idle primary of redis-2w), so the workers are waited for first.
+ */
+export async function stopForProfile(handle: ApiHandle): Promise<number[]> {
+  const pid = handle.process.pid;
+  const workers = handle.config.workers > 1 ? await procChildren(pid) : [];
+  if (!handle.process.exited) {
+    try {
+      process.kill(-pid, 'SIGUSR2');
+    } catch {
+      // the group is already gone
+    }
+    await waitUntilGone([pid, ...workers], 10_000);
+  }
+  // Whatever is left (a worker that hung) goes the usual way.
+  await handle.process.stop(1_000);
+  return workers;
 }
 
 /**

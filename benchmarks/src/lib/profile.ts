@@ -128,9 +128,9 @@ export function summarizeProfiles(
   };
 }
 
-/** Every `.cpuprofile` a profiled process (and its workers) wrote into `dir`. */
-export async function readProfiles(dir: string): Promise<CpuProfile[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.cpuprofile'));
+/** Every `.cpuprofile` a profiled process (and its workers) wrote into `dir`, or only the files `only` names. */
+export async function readProfiles(dir: string, only?: readonly string[]): Promise<CpuProfile[]> {
+  const files = (only ?? (await readdir(dir))).filter((file) => file.endsWith('.cpuprofile'));
   return Promise.all(
     files.map(async (file) => JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile),
   );
