@@ -397,6 +397,61 @@ describe('latest.md', () => {
     expect(cells[1]).toContain(`${shown(measured)}× (${shown(measuredHigh)}–${shown(measuredLow)};`);
   });
 
+  it('leaves out a column no case of its table has, and keeps it where one case has it', () => {
+    const inRounds = (id: string, median: number): CaseInput => ({
+      ...micro(id, 'verify-cost', median, {}),
+      numbers: { median, low: median * 0.9, high: median * 1.1, rounds: 9 },
+    });
+    const render = (inputs: CaseInput[]) =>
+      renderMarkdown(
+        {
+          ...RESULTS,
+          families: {
+            'verify-cost': {
+              title: 'Verification cost',
+              description: 'test',
+              status: 'ok',
+              missing: [],
+              notes: [],
+              durationMs: 1,
+              caseCount: inputs.length,
+            },
+          },
+          cases: finalizeCases(inputs),
+          targets: [],
+        },
+        [],
+      );
+    const allInRounds = render([
+      inRounds('verify-cost/a', 2),
+      { ...inRounds('verify-cost/b', 3), baselineId: 'verify-cost/a' },
+    ]);
+    expect(allInRounds).toContain(
+      '| case | median µs (95% interval over rounds) | rounds | vs baseline | id |',
+    );
+    expect(allInRounds).not.toContain('p10 (one sample)');
+    const oneSampled = render([
+      inRounds('verify-cost/a', 2),
+      micro('verify-cost/b', 'verify-cost', 3, {}, 'verify-cost/a'),
+    ]);
+    expect(oneSampled).toContain('| rounds | p10 (one sample) | p90 (one sample) |');
+  });
+
+  it("says how this run's targets were decided: a point-estimate sentence only when a target has no rounds", () => {
+    const inRounds = RESULTS.targets.filter((target) => (target.rounds ?? 0) > 0);
+    expect(inRounds.length).toBeGreaterThan(0);
+    const intro = (targets: Results['targets']) =>
+      renderMarkdown({ ...RESULTS, targets }, [])
+        .split('\n')
+        .find((line) => line.startsWith('Goals, not assertions')) ?? '';
+    expect(intro(inRounds)).toContain('pairs round i of its case with round i of its reference');
+    expect(intro(inRounds)).not.toContain('measured once');
+    const [first] = inRounds;
+    if (first === undefined) throw new Error('no target in rounds');
+    const { rounds: _rounds, ...once } = first;
+    expect(intro([...inRounds, once])).toContain('1 target was measured once, without rounds');
+  });
+
   it('reads figures defensively: an absent key is absent, not zero', () => {
     const [first] = cases;
     expect(first).toBeDefined();

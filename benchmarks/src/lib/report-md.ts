@@ -9,8 +9,11 @@ import { tradeoff } from './tradeoff.js';
 
 /** latest.md: the environment, the targets, one table per family, the charts and the profiles. */
 
+/** What a cell shows for a figure the case does not have. */
+const EMPTY = '—';
+
 function format(value: number | undefined, digits = 3): string {
-  if (value === undefined || !Number.isFinite(value)) return '—';
+  if (value === undefined || !Number.isFinite(value)) return EMPTY;
   const rounded = round(value, digits);
   return Math.abs(rounded) >= 10_000 ? Math.round(rounded).toLocaleString('en') : String(rounded);
 }
@@ -183,7 +186,9 @@ function familyTables(cases: readonly BenchCase[]): string {
   for (const entry of cases) byUnit.set(entry.unit, [...(byUnit.get(entry.unit) ?? []), entry]);
   return [...byUnit.entries()]
     .map(([unit, group]) => {
-      const columns = modelColumns(group[0]?.family, unit, format) ?? columnsFor(unit);
+      const all = modelColumns(group[0]?.family, unit, format) ?? columnsFor(unit);
+      // A column no case of this table has (p10/p90 of a sample, when every case is in rounds) is left out.
+      const columns = all.filter((column) => group.some((entry) => column.cell(entry) !== EMPTY));
       const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
       const rows = group.map((entry) => [
         entry.label + notesText(entry),
@@ -255,6 +260,26 @@ function whichStrategy(results: Results, charts: readonly ChartFile[]): string[]
   ];
 }
 
+/**
+ * How the targets were decided, said of this run's targets: a target in rounds pairs its case with
+ * its reference round by round (an HTTP route with the reference route of the same rounds — a
+ * lean peer, the bare limit or the Flask app — or an in-process contender with Python's or
+ * node:crypto's of the same round); the sentence on point estimates only when one exists.
+ */
+function targetsIntro(targets: readonly TargetResult[]): string {
+  const once = targets.filter((target) => target.rounds === undefined || target.rounds === 0).length;
+  return [
+    'Goals, not assertions: each compares two cases of this run, as "× as good" (higher is better) or, for a CPU ceiling, as the case\'s cost in multiples of the reference\'s (lower is better).',
+    'A target measured in interleaved rounds pairs round i of its case with round i of its reference (the reference route or contender of the same round, not the baseline): "measured" is the median of the per-round ratios with its distribution-free interval and the number of rounds.',
+    "It is **met** only when the whole 95% interval is on the goal's side (at or above a ≥ goal, at or below a ≤ one), **missed** only when it is wholly on the other side, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run).",
+    ...(once === 0
+      ? []
+      : [
+          `${once} target${once === 1 ? ' was' : 's were'} measured once, without rounds: decided on the point estimate, and the row says so.`,
+        ]),
+  ].join(' ');
+}
+
 export function renderMarkdown(results: Results, charts: readonly ChartFile[]): string {
   const env = results.environment;
   const lines: string[] = [];
@@ -310,7 +335,7 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
     ...whichStrategy(results, charts),
     '## Targets',
     '',
-    'Goals, not assertions: each compares two cases of this run, as "× as good" (higher is better) or, for a CPU ceiling, as the case\'s cost in multiples of the reference\'s (lower is better). An HTTP target is measured in interleaved rounds: "measured" is the median of the per-round ratios (each round pairs the route with its baseline) with its distribution-free interval. It is **met** only when the whole 95% interval is on the goal\'s side (at or above a ≥ goal, at or below a ≤ one), **missed** only when it is wholly on the other side, and **inconclusive** otherwise — including when too few rounds were run for a 95% interval (a quick run). Targets measured once (in-process) are decided on the point estimate and say so.',
+    targetsIntro(results.targets),
     '',
     table(
       ['target', 'measured', 'goal', 'status', 'where the time goes'],
