@@ -452,6 +452,72 @@ describe('latest.md', () => {
     expect(intro([...inRounds, once])).toContain('1 target was measured once, without rounds');
   });
 
+  it("shows each ms table's own figures: a crossover's RTT, a login's interval and CPU, no revocation columns", () => {
+    const ms = (id: string, family: CaseInput['family'], numbers: Record<string, number>): CaseInput => ({
+      id,
+      family,
+      label: id,
+      unit: 'ms',
+      better: 'lower',
+      value: numbers.median ?? numbers.crossoverRttMs ?? 0,
+      numbers,
+      baselineId: id,
+      params: {},
+    });
+    const section = (family: CaseInput['family'], input: CaseInput) =>
+      renderMarkdown(
+        {
+          ...RESULTS,
+          families: {
+            [family]: {
+              title: `section ${family}`,
+              description: 'test',
+              status: 'ok',
+              missing: [],
+              notes: [],
+              durationMs: 1,
+              caseCount: 1,
+            },
+          },
+          cases: finalizeCases([input]),
+          targets: [],
+        },
+        [],
+      )
+        .split('\n')
+        .filter((line) => line.startsWith('| case |') || line.startsWith(`| ${input.id} |`));
+    expect(
+      section(
+        'store-distance',
+        ms('store-distance/crossover/jwt/10pct', 'store-distance', {
+          crossoverRttMs: 0.0649,
+          statelessP50Ms: 1.74,
+        }),
+      ),
+    ).toEqual([
+      "| case | crossover: added Redis RTT ms | stateless JWT's p50 ms | vs baseline | id |",
+      '| store-distance/crossover/jwt/10pct | 0.0649 | 1.74 | baseline | `store-distance/crossover/jwt/10pct` |',
+    ]);
+    expect(
+      section(
+        'login-cost',
+        ms('login-cost/login/jwt', 'login-cost', {
+          median: 15.7,
+          low: 11.5,
+          high: 17.7,
+          cpuMs: 19.9,
+          cpuMsLow: 19.5,
+          cpuMsHigh: 30.4,
+          perSecondPerCore: 50.1,
+          rounds: 6,
+        }),
+      ),
+    ).toEqual([
+      '| case | median ms | CPU ms (interval) | per second per core | rounds | vs baseline | id |',
+      '| login-cost/login/jwt | 15.7 (11.5–17.7) | 19.9 (19.5–30.4) | 50.1 | 6 | baseline | `login-cost/login/jwt` |',
+    ]);
+  });
+
   it('reads figures defensively: an absent key is absent, not zero', () => {
     const [first] = cases;
     expect(first).toBeDefined();

@@ -150,8 +150,28 @@ function columnsFor(unit: string): Column[] {
         number('declaredByTraits', 'declared (GET /strategies)'),
       ];
     case 'ms':
+      // Revocation latency, and store-distance's crossover RTTs (their own figures: without
+      // them the crossover rows showed five columns of dashes and never their value).
       return [
-        number('median', 'median ms'),
+        number('crossoverRttMs', 'crossover: added Redis RTT ms'),
+        number('statelessP50Ms', "stateless JWT's p50 ms"),
+        {
+          // With rounds (login-cost) the median's interval, as the family's description says.
+          title: 'median ms',
+          cell: (entry) =>
+            entry.numbers.low === undefined || entry.numbers.high === undefined
+              ? format(entry.numbers.median)
+              : `${format(entry.numbers.median)} (${format(entry.numbers.low)}–${format(entry.numbers.high)})`,
+        },
+        {
+          title: 'CPU ms (interval)',
+          cell: (entry) =>
+            entry.numbers.cpuMsLow === undefined || entry.numbers.cpuMsHigh === undefined
+              ? format(entry.numbers.cpuMs)
+              : `${format(entry.numbers.cpuMs)} (${format(entry.numbers.cpuMsLow)}–${format(entry.numbers.cpuMsHigh)})`,
+        },
+        number('perSecondPerCore', 'per second per core'),
+        number('rounds', 'rounds'),
         number('min', 'min'),
         number('max', 'max'),
         number('acceptedAfterLogoutMax', 'accepted after logout (max)'),
@@ -159,7 +179,7 @@ function columnsFor(unit: string): Column[] {
           title: 'bound',
           cell: (entry) =>
             entry.numbers.boundMs === undefined
-              ? '—'
+              ? EMPTY
               : entry.numbers.boundMs === 0
                 ? 'immediate'
                 : `exp (${format(entry.numbers.boundMs)} ms)`,
@@ -188,7 +208,10 @@ function familyTables(cases: readonly BenchCase[]): string {
     .map(([unit, group]) => {
       const all = modelColumns(group[0]?.family, unit, format) ?? columnsFor(unit);
       // A column no case of this table has (p10/p90 of a sample, when every case is in rounds) is left out.
-      const columns = all.filter((column) => group.some((entry) => column.cell(entry) !== EMPTY));
+      const present = all.filter((column) => group.some((entry) => column.cell(entry) !== EMPTY));
+      // Every column empty: still show each case's value rather than a table of labels.
+      const columns =
+        present.length > 0 ? present : [{ title: unit, cell: (entry: BenchCase) => format(entry.value) }];
       const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
       const rows = group.map((entry) => [
         entry.label + notesText(entry),
