@@ -61,6 +61,15 @@ interface SignerSet<S> {
   all?: readonly S[];
 }
 
+/**
+ * Where `dumps` assembles the signed token before turning it into text (a new array per call
+ * was garbage, and off-heap above 64 bytes). Fits every payload of the URL-safe shared buffer
+ * with a short separator, the longest timestamp and signature; larger tokens get their own array.
+ */
+const SIGN_SCRATCH = /* @__PURE__ */ new Uint8Array(4096);
+/** Set while a `dumps` uses the shared buffers (its own and the URL-safe payload's). */
+let dumpsScratchBusy = false;
+
 const MAX_CACHED_SALTS = 16;
 /** Cache keys: `d` for the serializer's own salt, `s…` (one char per byte) for a per-call salt. */
 const DEFAULT_SALT_KEY = 'd';
@@ -239,10 +248,30 @@ export class Serializer<S extends Signer = Signer> {
     return set.all;
   }
 
+  /**
+   * @internal {@link dumpPayload} for `dumps`, which signs the bytes and drops them at once:
+   * the URL-safe serializers return a view of a buffer shared by every call (valid until the
+   * next one). Called only while `dumps` holds that buffer (see {@link dumps}).
+   */
+  protected _dumpPayloadView(obj: unknown): Uint8Array {
+    return this.dumpPayload(obj);
+  }
+
   /** Serializes and signs `obj`; returns the token as text (signed with the newest key). */
   dumps(obj: unknown, options: SaltOptions = {}): string {
-    const signed = this.makeSigner(options.salt).sign(this.dumpPayload(obj));
-    return utf8DecodeStrict(signed);
+    const signer = this.makeSigner(options.salt);
+    // The shared buffers are used only when no caller code can see them (the signer's own
+    // sign and MAC), and not by a dumps nested in the JSON serializer or the clock.
+    if (dumpsScratchBusy || !signer._signsIntoView()) {
+      return utf8DecodeStrict(signer.sign(this.dumpPayload(obj)));
+    }
+    dumpsScratchBusy = true;
+    try {
+      const payload = this._dumpPayloadView(obj);
+      return utf8DecodeStrict(signer._signView(payload, SIGN_SCRATCH) ?? signer.sign(payload));
+    } finally {
+      dumpsScratchBusy = false;
+    }
   }
 
   /**

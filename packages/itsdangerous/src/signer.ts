@@ -101,7 +101,7 @@ export class HMACAlgorithm extends SigningAlgorithm {
     if (this.getSignature !== proto.getSignature || this.verifySignature !== proto.verifySignature) {
       return super.bindKey(key); // a subclass changed the algorithm: honour it
     }
-    return new BoundHmac(new KeyedHmac(this.#hash, key));
+    return new BoundHmac(new KeyedHmac(this.#hash, key), typeof this.digestMethod === 'string');
   }
 }
 
@@ -110,11 +110,17 @@ class BoundHmac implements BoundAlgorithm {
   readonly #expected: Uint8Array;
   /** Length of the base64 text of a signature. */
   readonly encodedLength: number;
+  /**
+   * Whether the digest is one of this package's (a name), so no caller code sees the message:
+   * a hash function passed in could keep the bytes it is given, which may be a shared buffer.
+   */
+  readonly builtinDigest: boolean;
 
-  constructor(mac: KeyedHmac) {
+  constructor(mac: KeyedHmac, builtinDigest: boolean) {
     this.#mac = mac;
     this.#expected = new Uint8Array(mac.outputLen);
     this.encodedLength = encodedLength(mac.outputLen);
+    this.builtinDigest = builtinDigest;
   }
 
   /** Writes the base64 signature of `value` into `out` at `offset` (no array for the MAC). */
@@ -293,16 +299,12 @@ export class Signer {
    */
   protected _signParts(head: Uint8Array, tail: Uint8Array): Uint8Array {
     const bound = this.#boundAt(this.secretKeys.length - 1);
-    const sep = this.sep;
-    const signedLength = head.length + tail.length;
     if (bound instanceof BoundHmac) {
-      const out = new Uint8Array(signedLength + sep.length + bound.encodedLength);
-      out.set(head, 0);
-      out.set(tail, head.length);
-      bound.encodeSignatureInto(out.subarray(0, signedLength), out, signedLength + sep.length);
-      out.set(sep, signedLength);
+      const out = new Uint8Array(head.length + tail.length + this.sep.length + bound.encodedLength);
+      this.#assemble(bound, head, tail, out);
       return out;
     }
+    const sep = this.sep;
     const value = tail.length === 0 ? head : concatBytes(head, tail);
     const mac = bound.getSignature(value);
     const out = new Uint8Array(value.length + sep.length + encodedLength(mac.length));
@@ -310,6 +312,58 @@ export class Signer {
     out.set(sep, value.length);
     encodeInto(mac, out, value.length + sep.length);
     return out;
+  }
+
+  /** Writes `head ‖ tail ‖ sep ‖ signature` into `out`, which is exactly that long. */
+  #assemble(bound: BoundHmac, head: Uint8Array, tail: Uint8Array, out: Uint8Array): void {
+    const sep = this.sep;
+    const signedLength = head.length + tail.length;
+    out.set(head, 0);
+    out.set(tail, head.length);
+    bound.encodeSignatureInto(out.subarray(0, signedLength), out, signedLength + sep.length);
+    out.set(sep, signedLength);
+  }
+
+  /**
+   * @internal Whether {@link _signView} may be used: `sign` is this package's and so is the
+   * whole MAC, so no caller code is handed the value (which may then be a shared buffer's view).
+   */
+  _signsIntoView(): boolean {
+    if (this.sign !== Signer.prototype.sign || this._signBytes !== Signer.prototype._signBytes) return false;
+    return this._newestHmacIsBuiltin();
+  }
+
+  /** @internal Whether the newest key signs with this package's HMAC on a named digest. */
+  protected _newestHmacIsBuiltin(): boolean {
+    const bound = this.#boundAt(this.secretKeys.length - 1);
+    return bound instanceof BoundHmac && bound.builtinDigest;
+  }
+
+  /**
+   * @internal {@link sign} written into `scratch` instead of a new array (dumps turns it into
+   * text at once, so a fresh array per call was only garbage). Returns a view of `scratch`,
+   * valid until its next use, or `null` when the signed value would not fit: then call `sign`.
+   * Only after {@link _signsIntoView} said yes.
+   */
+  _signView(value: Uint8Array, scratch: Uint8Array): Uint8Array | null {
+    return this._signPartsView(value, EMPTY, scratch);
+  }
+
+  /** {@link _signParts} into `scratch`, or `null` when it does not fit (see {@link _signView}). */
+  protected _signPartsView(head: Uint8Array, tail: Uint8Array, scratch: Uint8Array): Uint8Array | null {
+    const bound = this.#boundAt(this.secretKeys.length - 1);
+    if (!(bound instanceof BoundHmac)) return null;
+    const length = head.length + tail.length + this.sep.length + bound.encodedLength;
+    if (length > scratch.length) return null;
+    const out = scratch.subarray(0, length);
+    this.#assemble(bound, head, tail, out);
+    return out;
+  }
+
+  /** @internal Length of the signature text of the newest key, when this package's HMAC makes it. */
+  protected _signatureTextLength(): number | null {
+    const bound = this.#boundAt(this.secretKeys.length - 1);
+    return bound instanceof BoundHmac ? bound.encodedLength : null;
   }
 
   /** Signs `value`: `value ‖ sep ‖ signature`. */

@@ -36,6 +36,8 @@ let tokenScratchBusy = false;
 
 /** The last second Python's `datetime` can hold (9999-12-31T23:59:59Z). */
 const MAX_TIMESTAMP = 253_402_300_799;
+/** Longest base64 text of a signed timestamp: `int_to_bytes` gives at most 8 bytes. */
+const MAX_TIMESTAMP_CHARS = 11;
 /** The first second Python's `datetime` can hold (0001-01-01T00:00:00Z). */
 const MIN_TIMESTAMP = -62_135_596_800;
 
@@ -112,16 +114,41 @@ export class TimestampSigner extends Signer {
    * @throws RangeError if the clock reads before 1970 (Python: struct.error).
    */
   override sign(value: BytesLike): Uint8Array {
-    const timestamp = intToBytes(this.getTimestamp());
-    const sep = this.sep;
-    const tail = new Uint8Array(sep.length + encodedLength(timestamp.length));
-    tail.set(sep, 0);
-    encodeInto(timestamp, tail, sep.length);
+    const tail = this.#timestampTail();
     // A subclass that changed _signBytes gets it, on the assembled value, as before.
     if (this._signBytes !== TimestampSigner.prototype._signBytes) {
       return this._signBytes(concatBytes(wantBytes(value), tail));
     }
     return this._signParts(wantBytes(value), tail);
+  }
+
+  /** `sep ‖ base64(int_to_bytes(now))`, reading the clock. */
+  #timestampTail(): Uint8Array {
+    const timestamp = intToBytes(this.getTimestamp());
+    const sep = this.sep;
+    const tail = new Uint8Array(sep.length + encodedLength(timestamp.length));
+    tail.set(sep, 0);
+    encodeInto(timestamp, tail, sep.length);
+    return tail;
+  }
+
+  override _signsIntoView(): boolean {
+    if (
+      this.sign !== TimestampSigner.prototype.sign ||
+      this._signBytes !== TimestampSigner.prototype._signBytes
+    ) {
+      return false;
+    }
+    return this._newestHmacIsBuiltin();
+  }
+
+  /** {@link sign} into `scratch` (see Signer `_signView`); the size is checked before the clock is read. */
+  override _signView(value: Uint8Array, scratch: Uint8Array): Uint8Array | null {
+    const signature = this._signatureTextLength();
+    if (signature === null) return null;
+    const longest = value.length + 2 * this.sep.length + MAX_TIMESTAMP_CHARS + signature;
+    if (longest > scratch.length) return null;
+    return this._signPartsView(value, this.#timestampTail(), scratch);
   }
 
   /**

@@ -47,27 +47,45 @@ const ENCODE_SCRATCH = /* @__PURE__ */ new Uint8Array(2048);
 const ENCODE_SCRATCH_CHARS = ENCODE_SCRATCH.length / 3;
 const textEncoder = /* @__PURE__ */ new TextEncoder();
 
-/** `URLSafeSerializerMixin.dump_payload`: the serializer's text, then {@link _encodeUrlSafePayload}. */
-function dumpUrlSafe(serializer: PayloadSerializer, obj: unknown): Uint8Array {
+/**
+ * Where `dumps` writes the payload's base64 when it signs it at once (Serializer
+ * `_dumpPayloadView`): an array of this size per call was garbage, and V8 keeps arrays over
+ * 64 bytes off-heap, which made them cost more than the HMAC. Big enough for any JSON text
+ * that fits ENCODE_SCRATCH, compressed or not.
+ */
+const PAYLOAD_SCRATCH = /* @__PURE__ */ new Uint8Array(1 + Math.ceil((ENCODE_SCRATCH.length * 4) / 3));
+
+/**
+ * `URLSafeSerializerMixin.dump_payload`: the serializer's text, then {@link _encodeUrlSafePayload}
+ * (into `into` when given and large enough).
+ */
+function dumpUrlSafe(serializer: PayloadSerializer, obj: unknown, into?: Uint8Array): Uint8Array {
   const text = serializer.dumps(obj);
   if (typeof text !== 'string') throw new TypeError('serializer.dumps must return a string');
-  if (text.length > ENCODE_SCRATCH_CHARS) return _encodeUrlSafePayload(utf8Encode(text));
+  if (text.length > ENCODE_SCRATCH_CHARS) return _encodeUrlSafePayload(utf8Encode(text), into);
   const { written } = textEncoder.encodeInto(text, ENCODE_SCRATCH);
-  return _encodeUrlSafePayload(ENCODE_SCRATCH.subarray(0, written));
+  return _encodeUrlSafePayload(ENCODE_SCRATCH.subarray(0, written), into);
 }
 
-/** @internal `URLSafeSerializerMixin.dump_payload` after the JSON step. */
-export function _encodeUrlSafePayload(json: Uint8Array): Uint8Array {
+/**
+ * @internal `URLSafeSerializerMixin.dump_payload` after the JSON step. With `into` large
+ * enough, the result is a view of it; otherwise a new array.
+ */
+export function _encodeUrlSafePayload(json: Uint8Array, into?: Uint8Array): Uint8Array {
   const compressed = zlibCompress(json);
   if (compressed.length < json.length - 1) {
-    const out = new Uint8Array(1 + encodedLength(compressed.length));
+    const out = outputArray(1 + encodedLength(compressed.length), into);
     out[0] = DOT;
     encodeInto(compressed, out, 1);
     return out;
   }
-  const out = new Uint8Array(encodedLength(json.length));
+  const out = outputArray(encodedLength(json.length), into);
   encodeInto(json, out, 0);
   return out;
+}
+
+function outputArray(length: number, into: Uint8Array | undefined): Uint8Array {
+  return into !== undefined && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
 }
 
 /**
@@ -132,6 +150,11 @@ export class URLSafeSerializer extends Serializer {
     return dumpUrlSafe(this.serializer, obj);
   }
 
+  protected override _dumpPayloadView(obj: unknown): Uint8Array {
+    if (this.dumpPayload !== URLSafeSerializer.prototype.dumpPayload) return this.dumpPayload(obj);
+    return dumpUrlSafe(this.serializer, obj, PAYLOAD_SCRATCH);
+  }
+
   /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */
   override loadPayload(payload: Uint8Array): unknown {
     return super.loadPayload(_decodeUrlSafePayload(payload, this.maxPayloadBytes));
@@ -163,6 +186,11 @@ export class URLSafeTimedSerializer extends TimedSerializer {
 
   override dumpPayload(obj: unknown): Uint8Array {
     return dumpUrlSafe(this.serializer, obj);
+  }
+
+  protected override _dumpPayloadView(obj: unknown): Uint8Array {
+    if (this.dumpPayload !== URLSafeTimedSerializer.prototype.dumpPayload) return this.dumpPayload(obj);
+    return dumpUrlSafe(this.serializer, obj, PAYLOAD_SCRATCH);
   }
 
   /** @throws BadPayload (`ERR_PAYLOAD_BASE64`, `ERR_PAYLOAD_DECOMPRESS`, `ERR_PAYLOAD_TOO_LARGE`, `ERR_PAYLOAD_INVALID`). */

@@ -1,15 +1,22 @@
 /**
- * The loads fast paths (views instead of copies, a shared decode buffer, no Date unless one is
+ * The loads and dumps fast paths (views instead of copies, shared encode and decode buffers, no Date unless one is
  * returned) must not be observable: each test here fails if a view leaks or a buffer is reused
  * too early.
  */
 import { describe, expect, it } from '@jest/globals';
+import { sha256 } from '@noble/hashes/sha2.js';
+import fc from 'fast-check';
 import {
   BadTimeSignature,
+  type BytesLike,
   base64Encode,
+  type HashFunction,
+  Serializer,
   SignatureExpired,
+  TimedSerializer,
   type TimedUnsignOptions,
   TimestampSigner,
+  URLSafeSerializer,
   URLSafeTimedSerializer,
 } from '../src/index.js';
 import { decodeCanonical, decodeLenient, encodeToBytes } from '../src/lib/base64.js';
@@ -169,5 +176,164 @@ describe('URL-safe dumps encodes the JSON into a shared buffer', () => {
     s.dumpPayload({ b: 'y'.repeat(300) });
     expect(first).toEqual(copy);
     expect(s.loads(s.dumps({ a: 1 }), { maxAge: 0 })).toEqual({ a: 1 });
+  });
+});
+
+describe('dumps signs into shared buffers', () => {
+  /** What dumps returned before the shared buffers: the public, allocating steps. */
+  const allocating = (s: Serializer, value: unknown): string =>
+    text(s.makeSigner().sign(s.dumpPayload(value)));
+  const serializers = (): [string, Serializer][] => [
+    ['URLSafeTimedSerializer sha1', new URLSafeTimedSerializer('secret-key', { salt: 'dumps', now })],
+    [
+      'URLSafeTimedSerializer sha256',
+      new URLSafeTimedSerializer(['old', 'new'], { now, signerKwargs: { digestMethod: 'sha256' } }),
+    ],
+    ['URLSafeSerializer', new URLSafeSerializer('secret-key', { signerKwargs: { sep: '~~' } })],
+    ['TimedSerializer', new TimedSerializer('secret-key', { now })],
+    ['Serializer', new Serializer('secret-key', { signerKwargs: { digestMethod: 'sha512' } })],
+  ];
+  // Pseudo-random letters do not compress (when short); 'a'.repeat does: both branches, below
+  // and past the buffers.
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const noise = (n: number): string => {
+    let x = n;
+    return Array.from({ length: n }, () => {
+      x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return ALPHABET.charAt(Math.floor(x / 65_536) % ALPHABET.length);
+    }).join('');
+  };
+  const sized = [0, 1, 80, 680, 2100, 3000, 5000].flatMap((n) => [noise(n), 'a'.repeat(n)]);
+
+  it.each(serializers())('%s: the same token as the allocating steps, small and past the buffers', (_, s) => {
+    expect(s.dumpPayload(noise(80))[0]).not.toBe(0x2e); // not compressed, unlike 'a'.repeat(80)
+    for (const value of [...sized, { sub: '6dc4ba45-d88f-40d7-90f5-f7dddbb617f9', ver: 0 }, null, [1, 'é']]) {
+      expect(s.dumps(value)).toBe(allocating(s, value));
+      expect(s.loads(s.dumps(value))).toEqual(value);
+    }
+  });
+
+  it.each(serializers())('%s: the same token as the allocating steps, for any JSON value', (_, s) => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(s.dumps(value)).toBe(allocating(s, value));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a dumps nested in the clock or in toJSON leaves the outer token intact', () => {
+    const inner = new URLSafeTimedSerializer('other-key', { now });
+    const innerTokens: string[] = [];
+    const nesting = new URLSafeTimedSerializer('secret-key', {
+      now: () => {
+        innerTokens.push(inner.dumps({ nested: noise(90) })); // runs while the outer payload waits
+        return T0;
+      },
+    });
+    const plain = new URLSafeTimedSerializer('secret-key', { now });
+    const value = {
+      outer: noise(70),
+      toJSON(): unknown {
+        innerTokens.push(inner.dumps({ inJson: noise(40) }));
+        return { outer: this.outer };
+      },
+    };
+    const token = nesting.dumps(value);
+    expect(token).toBe(allocating(plain, { outer: value.outer }));
+    expect(innerTokens).toHaveLength(2);
+    expect(inner.loads(innerTokens[0] as string)).toEqual({ inJson: noise(40) });
+    expect(inner.loads(innerTokens[1] as string)).toEqual({ nested: noise(90) });
+  });
+
+  it.each(['URLSafeSerializer', 'URLSafeTimedSerializer'])(
+    '%s: dumps calls an overriding dumpPayload',
+    (name) => {
+      const kept: Uint8Array[] = [];
+      // Each keeps the payload past the call, so it must be its own array.
+      class SpyUntimed extends URLSafeSerializer {
+        override dumpPayload(obj: unknown): Uint8Array {
+          const payload = super.dumpPayload(obj);
+          kept.push(payload);
+          return payload;
+        }
+      }
+      class SpyTimed extends URLSafeTimedSerializer {
+        override dumpPayload(obj: unknown): Uint8Array {
+          const payload = super.dumpPayload(obj);
+          kept.push(payload);
+          return payload;
+        }
+      }
+      const spy =
+        name === 'URLSafeSerializer' ? new SpyUntimed('secret-key') : new SpyTimed('secret-key', { now });
+      const first = spy.dumps({ first: noise(60) });
+      spy.dumps({ second: noise(61) });
+      expect(kept).toHaveLength(2);
+      expect(first.startsWith(`${text(kept[0] as Uint8Array)}.`)).toBe(true);
+      expect(spy.loads(first)).toEqual({ first: noise(60) });
+    },
+  );
+
+  it("calls a signer subclass's own sign, with a value that later calls leave unchanged", () => {
+    const kept: Uint8Array[] = [];
+    class KeepingSigner extends TimestampSigner {
+      override sign(value: BytesLike): Uint8Array {
+        kept.push(value as Uint8Array);
+        return super.sign(value);
+      }
+    }
+    const s = new URLSafeTimedSerializer('secret-key', { signer: KeepingSigner, now });
+    const first = s.dumps({ first: noise(60) });
+    s.dumps({ second: noise(61) });
+    expect(kept).toHaveLength(2);
+    const payload = first.slice(0, first.lastIndexOf('.', first.lastIndexOf('.') - 1));
+    expect(text(kept[0] as Uint8Array)).toBe(payload);
+  });
+
+  it('hands a digest passed in as a function bytes that later calls leave unchanged', () => {
+    const seen: Uint8Array[] = [];
+    /** sha256 that keeps every message it is given (a hash may keep its input). */
+    class KeepingHash {
+      readonly blockLen = sha256.blockLen;
+      readonly outputLen = sha256.outputLen;
+      constructor(private inner: ReturnType<typeof sha256.create>) {}
+      update(data: Uint8Array): this {
+        seen.push(data);
+        this.inner.update(data);
+        return this;
+      }
+      digestInto(out: Uint8Array): void {
+        this.inner.digestInto(out);
+      }
+      digest(): Uint8Array {
+        return this.inner.digest();
+      }
+      destroy(): void {
+        this.inner.destroy();
+      }
+      _cloneInto(to?: KeepingHash): KeepingHash {
+        if (to === undefined) return new KeepingHash(this.inner._cloneInto());
+        to.inner = this.inner._cloneInto(to.inner);
+        return to;
+      }
+    }
+    const keeping = Object.assign((message: Uint8Array) => sha256(message), {
+      blockLen: sha256.blockLen,
+      outputLen: sha256.outputLen,
+      create: () => new KeepingHash(sha256.create()),
+    }) as unknown as HashFunction;
+    const s = new URLSafeTimedSerializer('secret-key', { now, signerKwargs: { digestMethod: keeping } });
+    const token = s.dumps({ first: noise(60) });
+    const signedPart = token.slice(0, token.lastIndexOf('.'));
+    const keptOfFirst = seen.filter((message) => text(message) === signedPart);
+    expect(keptOfFirst).toHaveLength(1);
+    s.dumps({ second: noise(61) });
+    expect(text(keptOfFirst[0] as Uint8Array)).toBe(signedPart);
+    const reference = new URLSafeTimedSerializer('secret-key', {
+      now,
+      signerKwargs: { digestMethod: 'sha256' },
+    });
+    expect(token).toBe(reference.dumps({ first: noise(60) }));
   });
 });

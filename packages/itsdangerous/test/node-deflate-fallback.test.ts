@@ -68,4 +68,32 @@ describe('node backend: deflate without the internals it relies on', () => {
     expect(writes).toBe(1);
     expect(backend._deflateHandleReused()).toBe(false);
   });
+
+  it('a window wipe that destroys the stream: deflateSync, and no write after the failed one', async () => {
+    const real = realZlib.createDeflate({ level: 6 }) as unknown as {
+      _handle: { reset(): void; writeSync(...args: unknown[]): void };
+      _writeState: Uint32Array;
+      close(): void;
+    };
+    let writes = 0;
+    const stream = fakeStream({ _writeState: real._writeState });
+    stream._handle = {
+      reset: () => real._handle.reset(),
+      writeSync: (...args: unknown[]) => {
+        writes += 1;
+        // The second write is the wipe a shorter input after a longer one needs.
+        if (writes === 2) stream.destroyed = true;
+        else real._handle.writeSync(...args);
+      },
+    };
+    const backend = await backendWith(stream);
+    const longer = utf8('a'.repeat(40));
+    const shorter = utf8('aaaaa');
+    expect(backend._deflateReused(longer)).toEqual(reference(longer));
+    expect(backend._deflateReused(shorter)).toEqual(reference(shorter));
+    expect(writes).toBe(2);
+    expect(backend._deflateReused(longer)).toEqual(reference(longer));
+    expect(writes).toBe(2);
+    real.close();
+  });
 });

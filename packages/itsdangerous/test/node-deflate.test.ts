@@ -1,7 +1,7 @@
 /**
  * The Node backend compresses on one reused zlib handle instead of a `deflateSync` per call.
- * Its output must be the very bytes `deflateSync` gives, call after call (a state left over from
- * the previous call would show as different bytes), on both sides of the size limit.
+ * Its output must be the very bytes `deflateSync` gives, call after call (a state or window bytes
+ * left over from an earlier call would show as different bytes), on both sides of the size limit.
  */
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
@@ -34,6 +34,16 @@ describe('node backend: deflate on a reused handle', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a shorter input after a longer one: the bytes of a fresh stream, not of the bytes left behind', () => {
+    // Without the window wiped, Node's zlib found a match in the `a`s the first call left past
+    // the end of the second input: `aaaaa` came out 4b4c0402… instead of 4b4c4c4c4c04….
+    const longer = utf8('a'.repeat(40));
+    const shorter = utf8('aaaaa');
+    expect(_deflateReused(longer)).toEqual(reference(longer));
+    expect(_deflateReused(shorter)).toEqual(reference(shorter));
+    expect(_deflateReused(shorter)).toEqual(reference(shorter));
   });
 
   it('the same bytes for the empty input and around the reused-handle size limit', () => {

@@ -7,8 +7,13 @@
  * a fresh ~256 KiB deflate state, an output Buffer): on the signed token's ~85-byte payload that
  * was ~13 µs of the ~20 µs `dumps`, most of it allocation and the garbage it leaves. Here one
  * native deflate handle is kept for the process and reset before each call. `deflateReset` keeps
- * the level, window and strategy, so every output is the same bytes `deflateSync` gives (a test
- * compares the two on many inputs).
+ * the level, window and strategy, but not the window's bytes: Node's zlib (Chromium's) lets its
+ * match finder read a little past the end of a short input, so bytes a longer earlier input left
+ * there can change which (equally valid) encoding it picks — `aaaaa` after 40 × `a` came out
+ * `4b4c0402…` instead of `deflateSync`'s `4b4c4c4c4c04…`. Output that depends on history breaks
+ * what Python's `dumps` promises (one value, one token), so the window is wiped with zeros, as a
+ * fresh handle has it, whenever a previous input reached past the new one (see `wipeWindowFor`);
+ * every output is then the bytes `deflateSync` gives (tests compare the two, call after call).
  * @module
  */
 import { constants, createDeflate, type Deflate, deflateSync } from 'node:zlib';
@@ -91,6 +96,24 @@ function deflateOnce(data: Uint8Array): Uint8Array {
 /** Opened on first use; `null` once it proved unusable (then every call uses deflateOnce). */
 let reusable: ReusableDeflate | null | undefined;
 let scratch: Uint8Array | undefined;
+/** Zeros to compress over the window (never written to). */
+let zeros: Uint8Array | undefined;
+/** How many leading window bytes may hold an earlier input since the window was last all zeros. */
+let windowDirtyTo = 0;
+
+/**
+ * Before compressing `length` bytes: if an earlier input left bytes past `length` in the window,
+ * compress that many zeros (output discarded) so the window is all zeros again, as in a fresh
+ * handle. Inputs of one length or growing lengths never pay it; a shorter one pays about one
+ * reset and write of the longest since the last wipe.
+ */
+function wipeWindowFor(length: number, handle: NativeZlibHandle, out: Uint8Array): void {
+  if (windowDirtyTo <= length) return;
+  zeros ??= new Uint8Array(REUSED_MAX_INPUT);
+  handle.reset();
+  handle.writeSync(constants.Z_FINISH, zeros, 0, windowDirtyTo, out, 0, out.length);
+  windowDirtyTo = 0;
+}
 
 /**
  * `zlib.compress(data)` on the reused handle: the same bytes as {@link deflateOnce}, without
@@ -103,6 +126,13 @@ export function _deflateReused(data: Uint8Array): Uint8Array {
   if (reusable === null) return deflateOnce(data);
   const { stream, handle, writeState } = reusable;
   scratch ??= new Uint8Array(SCRATCH_BYTES);
+  wipeWindowFor(data.length, handle, scratch);
+  if (stream.destroyed) {
+    reusable = null;
+    return deflateOnce(data);
+  }
+  // Counted before the write: a write that fails half-way has still put bytes in the window.
+  if (data.length > windowDirtyTo) windowDirtyTo = data.length;
   // Reset first, so a call that threw half-way cannot leave its state to the next one.
   handle.reset();
   handle.writeSync(constants.Z_FINISH, data, 0, data.length, scratch, 0, scratch.length);
