@@ -18,6 +18,7 @@ import {
   addFrontDoorHook,
   addHeadersHook,
   addRequestHook,
+  addRouteRequestHook,
   frontDoorMiddleware,
   headersMiddleware,
   type Middleware,
@@ -35,7 +36,10 @@ export type AuthbenchApp = NestExpressApplication | NestFastifyApplication;
 
 /** How a platform runs what every request passes before routing (`request-hooks.ts`). */
 interface PlatformMounts {
-  /** Node-style middleware on every request, or below `prefix`. */
+  /**
+   * Node-style middleware on every request, or below `prefix` (on fastify, on the routes
+   * registered there only: a path below it with no route is the 404 of any unknown path).
+   */
   use(middleware: Middleware, prefix?: string): void;
   /** The front door: the security headers, then its synchronous check. */
   useFrontDoor(door: FrontDoor): void;
@@ -143,7 +147,10 @@ async function createFastifyApp(
     bufferLogs: true,
   });
   applyCommon(app, config, {
-    use: (middleware, prefix) => addRequestHook(fastify, middleware, prefix),
+    use: (middleware, prefix) => {
+      if (prefix === undefined) addRequestHook(fastify, middleware);
+      else addRouteRequestHook(fastify, middleware, prefix);
+    },
     useFrontDoor: (door) => addFrontDoorHook(fastify, door),
     useHeaders: (headers, prefix) => addHeadersHook(fastify, headers, prefix),
   });

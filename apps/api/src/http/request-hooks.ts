@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { FrontDoor } from './front-door.js';
 import { type HeaderEntry, writeHeaders } from './security-headers.js';
 
@@ -21,24 +21,42 @@ export function isUnderPrefix(url: string, prefix: string): boolean {
   return Number.isNaN(next) || next === 0x2f || next === 0x3f;
 }
 
+/** Node-style middleware as a fastify hook on Node's request and response: `next(error)` is `done(error)`. */
+function middlewareHook(middleware: Middleware): onRequestHookHandler {
+  return (request, reply, done) => {
+    middleware(request.raw, reply.raw, (error?: unknown) => {
+      if (error === undefined || error === null) done();
+      else done(error as Error);
+    });
+  };
+}
+
 /**
  * Runs Node-style middleware as a fastify `onRequest` hook, on Node's own request and response
  * (`raw`) — not through @fastify/middie, whose engine and Nest's promise wrapper around each
  * middleware cost on every request. Hooks added before Nest registers its routes run for every
  * route and for the 404 handler, in the order added, and before middie's; an error passed to
  * `next` goes to fastify's error handler, which is Nest's exception filter, as from middie.
- * `prefix` (lower-case, no trailing `/`) limits it to that path and below.
  */
-export function addRequestHook(fastify: FastifyInstance, middleware: Middleware, prefix?: string): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (prefix !== undefined && !isUnderPrefix(request.url, prefix)) {
-      done();
-      return;
-    }
-    middleware(request.raw, reply.raw, (error?: unknown) => {
-      if (error === undefined || error === null) done();
-      else done(error as Error);
-    });
+export function addRequestHook(fastify: FastifyInstance, middleware: Middleware): void {
+  fastify.addHook('onRequest', middlewareHook(middleware));
+}
+
+/**
+ * Runs Node-style middleware on the routes at `prefix` and below only (lower-case, no trailing
+ * `/`): a route-level `onRequest` hook, added to each such route as it is registered (`onRoute`,
+ * so before Nest registers its routes). An app-wide hook would test the path of every request
+ * to every route, on the public route too, for the few below `prefix`. A path below `prefix`
+ * that no route serves never reaches middleware on either platform's router: it is the 404 of
+ * any unknown path. Route-level hooks run after the app's (the front door, middie's), and an
+ * error passed to `next` goes to fastify's error handler (Nest's filter), as from an app-wide one.
+ */
+export function addRouteRequestHook(fastify: FastifyInstance, middleware: Middleware, prefix: string): void {
+  const hook = middlewareHook(middleware);
+  fastify.addHook('onRoute', (route) => {
+    if (!isUnderPrefix(route.url, prefix)) return;
+    const own = route.onRequest;
+    route.onRequest = own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook];
   });
 }
 
