@@ -427,7 +427,7 @@ describe('latest.md', () => {
       { ...inRounds('verify-cost/b', 3), baselineId: 'verify-cost/a' },
     ]);
     expect(allInRounds).toContain(
-      '| case | median µs (95% interval over rounds) | rounds | vs baseline | id |',
+      '| case | median µs (95% interval over rounds) | rounds | value ÷ baseline | id |',
     );
     expect(allInRounds).not.toContain('p10 (one sample)');
     const oneSampled = render([
@@ -495,7 +495,7 @@ describe('latest.md', () => {
         }),
       ),
     ).toEqual([
-      "| case | crossover: added Redis RTT ms | stateless JWT's p50 ms | vs baseline | id |",
+      "| case | crossover: added Redis RTT ms | stateless JWT's p50 ms | value ÷ baseline | id |",
       '| store-distance/crossover/jwt/10pct | 0.0649 | 1.74 | baseline | `store-distance/crossover/jwt/10pct` |',
     ]);
     expect(
@@ -513,7 +513,7 @@ describe('latest.md', () => {
         }),
       ),
     ).toEqual([
-      '| case | median ms | CPU ms (interval) | per second per core | rounds | vs baseline | id |',
+      '| case | median ms | CPU ms (interval) | per second per core | rounds | value ÷ baseline | id |',
       '| login-cost/login/jwt | 15.7 (11.5–17.7) | 19.9 (19.5–30.4) | 50.1 | 6 | baseline | `login-cost/login/jwt` |',
     ]);
   });

@@ -212,7 +212,8 @@ function familyTables(cases: readonly BenchCase[]): string {
       // Every column empty: still show each case's value rather than a table of labels.
       const columns =
         present.length > 0 ? present : [{ title: unit, cell: (entry: BenchCase) => format(entry.value) }];
-      const header = ['case', ...columns.map((column) => column.title), 'vs baseline', 'id'];
+      // A plain ratio of the two values, whichever way the unit is better (µs: lower; req/s: higher).
+      const header = ['case', ...columns.map((column) => column.title), 'value ÷ baseline', 'id'];
       const rows = group.map((entry) => [
         entry.label + notesText(entry),
         ...columns.map((column) => column.cell(entry)),
