@@ -5,7 +5,7 @@ import { inspectCompactJws } from '../src/lib/compact-jws.js';
 import { JwtKeyRing } from '../src/lib/keys.js';
 import { rejectionReasonOf } from '../src/lib/rejection.js';
 import { DuplicateMemberError, parseJsonObject } from '../src/lib/strict-json.js';
-import { SECRET, thrownBy } from './support.js';
+import { OLD_SECRET, SECRET, thrownBy } from './support.js';
 
 describe('decodeBase64Url', () => {
   it('decodes canonical unpadded base64url', () => {
@@ -72,10 +72,23 @@ describe('parseJsonObject', () => {
     ['after a value ending in \\\\', '{"a":"x\\\\","a":1}', 'a'],
     ['after a value ending in \\\\\\"', '{"a":"x\\\\\\"","b":1,"b":2}', 'b'],
     ['in names holding escapes', '{"\\\\\\"":1,"\\u005c\\"":2}', '\\"'],
+    // The fast check counts the colons outside strings, one per member: colons inside names
+    // and values, and after an escaped quote, must be neither counted nor a real one skipped.
+    ['with colons inside names and values', '{"a:":"x:y:z","a:":1}', 'a:'],
+    ['after a value holding \\":', '{"a":"\\":","b":1,"b":2}', 'b'],
+    ['after strings of colons', '{"a":"::::","c":{"d":":"},"c":0}', 'c'],
   ])('refuses duplicate member names (%s)', (_case, text, member) => {
     const error = thrownBy(() => parseJsonObject(text));
     expect(error).toBeInstanceOf(DuplicateMemberError);
     expect(error).toMatchObject({ member });
+  });
+
+  it('accepts distinct names whatever colons their strings hold', () => {
+    expect(parseJsonObject('{"a:b":"c:d","a":{"b:":":"},"e":[":",{"f":"\\":"}]}')).toEqual({
+      'a:b': 'c:d',
+      a: { 'b:': ':' },
+      e: [':', { f: '":' }],
+    });
   });
 
   it('allows the same name in sibling objects and as a value', () => {
@@ -128,6 +141,25 @@ describe('inspectCompactJws: header verdicts kept per header segment', () => {
       const unknownKid = tokenWith({ alg: 'HS256', typ: 'JWT', kid: `other-${index}` });
       expect(reasonOf(() => inspectCompactJws(unknownKid, 'access', ring))).toBe('unknown_kid');
       expect(reasonOf(() => inspectCompactJws(passing, 'refresh', ring))).toBe('wrong_token_type');
+    }
+  });
+
+  it('answers each header with its own key while tokens of two keys alternate', () => {
+    const twoKeys = JwtKeyRing.create({ algorithm: 'HS256', secrets: [OLD_SECRET, SECRET] });
+    const [oldKid, newKid] = twoKeys.kids;
+    expect(oldKid).toBeDefined();
+    expect(newKid).toBeDefined();
+    expect(oldKid).not.toBe(newKid);
+    const older = tokenWith({ alg: 'HS256', typ: 'JWT', kid: oldKid });
+    const newer = tokenWith({ alg: 'HS256', typ: 'JWT', kid: newKid });
+    for (let index = 0; index < 3; index += 1) {
+      expect(inspectCompactJws(older, 'access', twoKeys).key.kid).toBe(oldKid);
+      expect(inspectCompactJws(older, 'access', twoKeys).header.kid).toBe(oldKid);
+      expect(inspectCompactJws(newer, 'access', twoKeys).key.kid).toBe(newKid);
+      // The header last seen for access is no verdict for refresh,
+      expect(reasonOf(() => inspectCompactJws(newer, 'refresh', twoKeys))).toBe('wrong_token_type');
+      // nor for another ring holding other keys.
+      expect(reasonOf(() => inspectCompactJws(older, 'access', ring))).toBe('unknown_kid');
     }
   });
 

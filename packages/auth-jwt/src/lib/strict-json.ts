@@ -68,34 +68,17 @@ function assertNoDuplicateMembers(text: string): void {
 }
 
 /**
- * Member names in the text, counted without allocating (the walk `assertNoDuplicateMembers`
- * does, minus the Set and the unescaping). Input is valid JSON.
+ * Member names in the text, counted without allocating: in valid JSON every member has exactly
+ * one `:` outside string literals, and nothing else puts one there, so counting those colons
+ * counts the names. No stack of open containers (an array per call) is needed for that, unlike
+ * telling names from values would. Input is valid JSON.
  */
 function memberNamesInText(text: string): number {
   let count = 0;
-  // Whether the next string literal is a member name: after `{`, or after `,` inside an object.
-  let expectName = false;
-  // Per open container, whether it is an object; depth-limited input is not a concern here,
-  // as the text is at most a token's length (8 KiB).
-  const inObject: boolean[] = [];
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
-    if (char === 0x22) {
-      if (expectName) count += 1;
-      expectName = false;
-      index = endOfString(text, index);
-    } else if (char === 0x7b) {
-      inObject.push(true);
-      expectName = true;
-    } else if (char === 0x5b) {
-      inObject.push(false);
-      expectName = false;
-    } else if (char === 0x7d || char === 0x5d) {
-      inObject.pop();
-      expectName = false;
-    } else if (char === 0x2c) {
-      expectName = inObject[inObject.length - 1] === true;
-    }
+    if (char === 0x22) index = endOfString(text, index);
+    else if (char === 0x3a) count += 1;
   }
   return count;
 }

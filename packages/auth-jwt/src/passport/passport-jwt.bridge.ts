@@ -37,6 +37,9 @@ interface PassportCredential {
 
 const credentialOfRequest = (request: PassportCredential): string => request.credential;
 
+/** passport's options for one authentication: the same for every request, so built once. */
+const NO_SESSION = Object.freeze({ session: false as const });
+
 /**
  * Each bridge's own passport `Authenticator`. @nestjs/passport registers a strategy in the
  * instance `getPassportInstance()` returns (the global singleton by default); a private one
@@ -125,7 +128,7 @@ export class PassportJwtBridge extends PassportStrategy(Strategy, PASSPORT_STRAT
   run(credential: string): Promise<JwtPrincipal> {
     const request: PassportCredential = { credential, inspected: undefined };
     return new Promise<JwtPrincipal>((resolve, refuse) => {
-      new this.Attempt(resolve, refuse).authenticate(request, { session: false });
+      new this.Attempt(resolve, refuse).authenticate(request, NO_SESSION);
     });
   }
 }
@@ -137,7 +140,7 @@ interface PassportAttempt {
   error(error: unknown): void;
   pass(): void;
   redirect(url: string, status?: number): void;
-  authenticate(request: PassportCredential, options: { session: false }): void;
+  authenticate(request: PassportCredential, options: { readonly session: false }): void;
 }
 
 type AttemptClass = new (
