@@ -15,38 +15,14 @@ import {
   StrategyRegistry,
   StrategyResolver,
 } from '../src/index.js';
-
-const PRINCIPAL: Principal = {
-  userId: 'u1',
-  username: 'alice',
-  strategy: 'fake',
-  credentialId: 'c1',
-  issuedAt: new Date(0),
-  expiresAt: null,
-};
+import { PRINCIPAL, strategyOf } from './support/fake-strategy.js';
 
 function fakeStrategy(
   name: string,
-  transport: 'cookie' | 'bearer',
+  transport: AuthStrategy['transport'],
   outcome: () => Promise<Principal>,
 ): AuthStrategy {
-  return {
-    name,
-    transport,
-    traits: () => ({
-      stateless: true,
-      revocation: 'immediate',
-      serverStatePerLogin: 'none',
-      lookupsPerRequest: 0,
-    }),
-    issue: async () => ({}),
-    credentialOf: () => 'a-credential',
-    verify: outcome,
-    serverState: async () => null,
-    revoke: async () => undefined,
-    revokeAll: async () => undefined,
-    storeHealth: async () => ({}),
-  };
+  return strategyOf({ name, transport, credentialOf: () => 'a-credential', verify: outcome });
 }
 
 function contextFor(request: Partial<Request>, metadata: Record<string, unknown>): ExecutionContext {

@@ -1,39 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { AuthError, type AuthStrategy, authenticateRequest, type Principal } from '../src/index.js';
-
-const PRINCIPAL: Principal = {
-  userId: 'u1',
-  username: 'alice',
-  strategy: 'fake',
-  credentialId: 'c1',
-  issuedAt: new Date(0),
-  expiresAt: null,
-};
+import { PRINCIPAL, strategyOf } from './support/fake-strategy.js';
 
 const REQUEST = { method: 'GET', headers: {} };
 
-function strategyWith(
+const strategyWith = (
   credentialOf: AuthStrategy['credentialOf'],
   verify: AuthStrategy['verify'],
-): AuthStrategy {
-  return {
-    name: 'fake',
-    transport: 'bearer',
-    traits: () => ({
-      stateless: true,
-      revocation: 'immediate',
-      serverStatePerLogin: 'none',
-      lookupsPerRequest: 0,
-    }),
-    issue: async () => ({}),
-    credentialOf,
-    verify,
-    serverState: async () => null,
-    revoke: async () => undefined,
-    revokeAll: async () => undefined,
-    storeHealth: async () => ({}),
-  };
-}
+): AuthStrategy => strategyOf({ credentialOf, verify });
 
 describe('authenticateRequest', () => {
   it("hands back verify's own promise, given the credential credentialOf read", async () => {
