@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, preParsingHookHandler } from 'fastify';
 import { type AppRequest, clientAddressOf } from '../http/platform.js';
+import { withRouteHook } from '../http/request-hooks.js';
 import type { EarlyRefusals } from './early-refusals.js';
 import { writeRefusal } from './refusal-answer.js';
 
@@ -75,9 +76,6 @@ export function addEarlyRefusalHook(fastify: FastifyInstance, refusals: EarlyRef
   };
   fastify.addHook('onRoute', (route) => {
     if (!answersPost(route.method)) return;
-    // The route's own hooks run after the app's, as the app-wide hook did.
-    const own = route.preParsing;
-    route.preParsing =
-      own === undefined ? [refuseEarly] : [...(Array.isArray(own) ? own : [own]), refuseEarly];
+    route.preParsing = withRouteHook(route.preParsing, refuseEarly);
   });
 }

@@ -55,9 +55,18 @@ export function addRouteRequestHook(fastify: FastifyInstance, middleware: Middle
   const hook = middlewareHook(middleware);
   fastify.addHook('onRoute', (route) => {
     if (!isUnderPrefix(route.url, prefix)) return;
-    const own = route.onRequest;
-    route.onRequest = own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook];
+    route.onRequest = withRouteHook(route.onRequest, hook);
   });
+}
+
+/**
+ * A route's own hooks of one kind (none, one, or a list, as fastify's route options allow) with
+ * `hook` after them: route-level hooks run after the app's, so the added one runs where an
+ * app-wide hook would have.
+ */
+export function withRouteHook<Hook>(own: Hook | Hook[] | undefined, hook: Hook): Hook[] {
+  if (own === undefined) return [hook];
+  return [...(Array.isArray(own) ? own : [own]), hook];
 }
 
 /**
