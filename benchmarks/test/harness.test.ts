@@ -154,6 +154,10 @@ describe('npm run bench -- --quick', () => {
     expect(env.packages.autocannon).toMatch(/^\d+\.\d+\.\d+/);
     expect(env.packages['@authbench/itsdangerous']).toMatch(/^\d+\.\d+\.\d+/);
     expect(Number.isNaN(Date.parse(env.date))).toBe(false);
+    for (const costs of [env.kernelCostsStart, env.kernelCostsEnd]) {
+      expect(costs?.syscallNs).toBeGreaterThan(0);
+      expect(costs?.pageFaultUs).toBeGreaterThan(0);
+    }
   });
 
   it('writes latest.md with the environment, the targets and a table per family that ran', () => {

@@ -222,6 +222,8 @@ const RESULTS: Results = {
     stealPercentRun: 5,
     busy: true,
     busyReason: 'load 3.1 on 2 cores',
+    kernelCostsStart: { syscallNs: 1370, pageFaultUs: 11.84 },
+    kernelCostsEnd: { syscallNs: 240, pageFaultUs: 0.9 },
     commit: 'abc',
     pinning: 'none',
     services: 'none',
@@ -362,6 +364,12 @@ describe('latest.md', () => {
       const markdown = renderMarkdown(RESULTS, charts);
       const lines = markdown.split('\n');
       expect(lines[2]).toMatch(/^> \*\*Machine:\*\* \*\*BUSY at start\*\*.*steal 7% at start/);
+      expect(lines[2]).toContain(
+        'a system call 1.4 µs, a page fault 11.8 µs at start, a system call 0.2 µs, a page fault 0.9 µs at end',
+      );
+      expect(markdown).toContain(
+        '| kernel: a system call (getppid from JavaScript) / a page fault, at start → end | a system call 1.4 µs, a page fault 11.8 µs → a system call 0.2 µs, a page fault 0.9 µs |',
+      );
       expect(markdown).toContain('## Which strategy for me');
       expect(markdown).toContain('Not measured in this run, so not shown:');
       expect(markdown).toContain('](tradeoffs.svg)');

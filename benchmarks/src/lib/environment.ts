@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { postgresBinDir, redisServerProgram } from '@authbench/test-support';
 import type { CpuPlan } from './cpu-plan.js';
+import type { KernelCosts } from './kernel-costs.js';
 import { busyReason, type CpuTimes, cpuShares, type MachineLoad } from './proc.js';
 import type { PythonInfo } from './python.js';
 import type { Environment } from './results.js';
@@ -72,6 +73,8 @@ export function captureEnvironment(options: {
     readonly timesStart: CpuTimes | null;
     readonly timesEnd: CpuTimes | null;
   };
+  /** `probeKernelCosts()` at run start and at run end. */
+  readonly kernel?: { readonly start: KernelCosts; readonly end: KernelCosts };
 }): Environment {
   const packages: Record<string, string> = {};
   for (const [name, home] of PACKAGE_HOMES) packages[name] = versionOf(name, home);
@@ -121,6 +124,9 @@ export function captureEnvironment(options: {
     loadAverageStart: options.loadAverageStart,
     loadAverageEnd: loadAverage(),
     ...load,
+    ...(options.kernel === undefined
+      ? {}
+      : { kernelCostsStart: options.kernel.start, kernelCostsEnd: options.kernel.end }),
     commit: options.commit,
     pinning: options.cpu.description,
     services: options.services,

@@ -1,5 +1,6 @@
 import { addedRttMs, clearlyDifferent, type Figure, figureOf } from './figures.js';
 import { medianInterval } from './interval.js';
+import type { KernelCosts } from './kernel-costs.js';
 import type { BenchCase, Environment, Results } from './results.js';
 
 /**
@@ -18,6 +19,11 @@ function describe(figure: Figure): string {
     : `${show(figure.value)} (${show(figure.low)}–${show(figure.high)})`;
 }
 
+/** The kernel's fixed costs in a few words: they add to every request of every server alike. */
+export function kernelCosts(costs: KernelCosts): string {
+  return `a system call ${show(costs.syscallNs / 1000)} µs, a page fault ${show(costs.pageFaultUs)} µs`;
+}
+
 /** One sentence on the machine's condition, or a warning that the run did not record it. */
 export function machineCondition(env: Environment): string {
   const load = env.loadAverageStart.split(/\s+/)[0];
@@ -33,6 +39,11 @@ export function machineCondition(env: Environment): string {
       ? 'steal: not recorded'
       : `steal ${show(env.stealPercentStart)}% at start`,
     ...(env.stealPercentRun === undefined ? [] : [`${show(env.stealPercentRun)}% over the run`]),
+    ...(env.kernelCostsStart === undefined
+      ? []
+      : [
+          `${kernelCosts(env.kernelCostsStart)} at start${env.kernelCostsEnd === undefined ? '' : `, ${kernelCosts(env.kernelCostsEnd)} at end`} (compare runs only when these are alike)`,
+        ]),
   ];
   const verdict =
     env.busy === true

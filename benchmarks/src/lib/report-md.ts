@@ -1,5 +1,5 @@
 import type { ChartFile } from './charts.js';
-import { machineCondition, readingThisReport } from './reading.js';
+import { kernelCosts, machineCondition, readingThisReport } from './reading.js';
 import { intervalColumn, modelColumns } from './report-model.js';
 import type { BenchCase, FamilyId, ProfileSummary, Results, TargetResult } from './results.js';
 import { FAMILY_IDS } from './results.js';
@@ -334,6 +334,12 @@ export function renderMarkdown(results: Results, charts: readonly ChartFile[]): 
         [
           'CPUs busy / steal at start (1 s); steal over the run',
           `${format(env.cpuBusyPercentStart)}% / ${format(env.stealPercentStart)}%; ${format(env.stealPercentRun)}%${env.busy === true ? ` — **busy**: ${env.busyReason ?? ''}` : ''}`,
+        ],
+        [
+          'kernel: a system call (getppid from JavaScript) / a page fault, at start → end',
+          env.kernelCostsStart === undefined
+            ? 'not recorded (an older harness)'
+            : `${kernelCosts(env.kernelCostsStart)} → ${env.kernelCostsEnd === undefined ? 'not recorded' : kernelCosts(env.kernelCostsEnd)}`,
         ],
         [
           'programs',

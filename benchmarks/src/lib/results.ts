@@ -3,6 +3,7 @@
  * `validateResults` checks it — the harness test runs it on every quick run).
  */
 import { medianInterval, verdict } from './interval.js';
+import type { KernelCosts } from './kernel-costs.js';
 
 export const SCHEMA_VERSION = 'authbench-benchmarks/1';
 
@@ -156,6 +157,9 @@ export interface Environment {
   /** True when the machine was busy at start (load, busy CPUs or steal): numbers not to be quoted. */
   readonly busy?: boolean;
   readonly busyReason?: string;
+  /** The kernel's fixed costs (a system call, a page fault) probed at run start and end. */
+  readonly kernelCostsStart?: KernelCosts;
+  readonly kernelCostsEnd?: KernelCosts;
   readonly commit: string;
   readonly pinning: string;
   readonly services: string;
