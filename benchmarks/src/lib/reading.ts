@@ -21,7 +21,9 @@ function describe(figure: Figure): string {
 
 /** The kernel's fixed costs in a few words: they add to every request of every server alike. */
 export function kernelCosts(costs: KernelCosts): string {
-  return `a system call ${show(costs.syscallNs / 1000)} µs, a page fault ${show(costs.pageFaultUs)} µs`;
+  const fault =
+    costs.pageFaultUs === null ? 'not measured (no fresh pages)' : `${show(costs.pageFaultUs)} µs`;
+  return `a system call ${show(costs.syscallNs / 1000)} µs, a page fault ${fault}`;
 }
 
 /** One sentence on the machine's condition, or a warning that the run did not record it. */

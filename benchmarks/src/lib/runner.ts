@@ -11,7 +11,7 @@ import { planCpus } from './cpu-plan.js';
 import { captureEnvironment, gitCommit, loadAverage } from './environment.js';
 import { createFixtures } from './fixtures.js';
 import { closeHttpAgent } from './http.js';
-import { probeKernelCosts } from './kernel-costs.js';
+import { probeKernelCostsInChild } from './kernel-costs.js';
 import { LoadGenerator } from './loadgen.js';
 import { type CliOptions, outputDirectory, sizesFor, UsageError } from './options.js';
 import { readCpuTimes, sampleMachineLoad, settleMachine } from './proc.js';
@@ -80,7 +80,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
         ),
       );
   const timesStart = await readCpuTimes();
-  const kernelStart = probeKernelCosts();
+  const kernelStart = probeKernelCostsInChild();
   const fixtures = createFixtures();
   const registry = new ProcessRegistry(fixtures.runId);
   const cpu = planCpus();
@@ -253,7 +253,7 @@ export async function runBenchmarks(options: CliOptions, argv: readonly string[]
       loadAverageStart,
       commit,
       machine: { start: machineStart, timesStart, timesEnd: await readCpuTimes() },
-      kernel: { start: kernelStart, end: probeKernelCosts() },
+      kernel: { start: kernelStart, end: probeKernelCostsInChild() },
     });
     if (environment.busy === true) progress.log(`BUSY machine: ${environment.busyReason ?? ''}`);
     await mkdir(out, { recursive: true });
