@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
-import { probeKernelCosts, probeKernelCostsInChild } from '../src/lib/kernel-costs.js';
+import { parsedCosts, probeKernelCosts, probeKernelCostsInChild } from '../src/lib/kernel-costs.js';
 
 /** The garbage collector, reachable from a test without starting Node with --expose-gc. */
 function collectGarbage(): void {
@@ -45,5 +45,20 @@ describe('probeKernelCostsInChild', () => {
     const { syscallNs, pageFaultUs } = probeKernelCostsInChild();
     expect(syscallNs).toBeGreaterThan(0);
     expect(pageFaultUs).toBeGreaterThan(0.1);
+  });
+});
+
+describe('parsedCosts', () => {
+  it('takes the child’s answer, null page fault included, and nothing else', () => {
+    expect(parsedCosts('{"syscallNs":1467,"pageFaultUs":11.75}')).toEqual({
+      syscallNs: 1467,
+      pageFaultUs: 11.75,
+    });
+    expect(parsedCosts('{"syscallNs":1467,"pageFaultUs":null}')).toEqual({
+      syscallNs: 1467,
+      pageFaultUs: null,
+    });
+    for (const text of ['', 'warning: something\n{}', 'null', '{"syscallNs":"1"}', '{"syscallNs":1}'])
+      expect(parsedCosts(text)).toBeNull();
   });
 });

@@ -78,7 +78,7 @@ export function probeKernelCosts(): KernelCosts {
 /**
  * {@link probeKernelCosts} in a fresh Node process: a long run's own process has freed large
  * buffers, after which glibc keeps memory mapped and the page-fault probe finds few fresh pages.
- * Falls back to this process when the child fails.
+ * Falls back to this process when the child fails or answers something else.
  */
 export function probeKernelCostsInChild(): KernelCosts {
   // This module when it is compiled (dist/, the harness test's .test-dist/); from the sources
@@ -92,7 +92,20 @@ process.stdout.write(JSON.stringify(probeKernelCosts()));`;
     encoding: 'utf8',
     timeout: 30_000,
   });
-  if (child.status !== 0) return probeKernelCosts();
-  const parsed = JSON.parse(child.stdout) as KernelCosts;
-  return { syscallNs: parsed.syscallNs, pageFaultUs: parsed.pageFaultUs };
+  return (child.status === 0 ? parsedCosts(child.stdout) : null) ?? probeKernelCosts();
+}
+
+/** The child's answer, or `null` when it is not one: a run's last step must not throw on it. */
+export function parsedCosts(text: string): KernelCosts | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { syscallNs, pageFaultUs } = parsed as Record<string, unknown>;
+  if (typeof syscallNs !== 'number' || !(typeof pageFaultUs === 'number' || pageFaultUs === null))
+    return null;
+  return { syscallNs, pageFaultUs };
 }
