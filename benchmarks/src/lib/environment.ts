@@ -73,7 +73,7 @@ export function captureEnvironment(options: {
     readonly timesStart: CpuTimes | null;
     readonly timesEnd: CpuTimes | null;
   };
-  /** `probeKernelCosts()` at run start and at run end. */
+  /** `probeKernelCostsInChild()` at run start and at run end. */
   readonly kernel?: { readonly start: KernelCosts; readonly end: KernelCosts };
 }): Environment {
   const packages: Record<string, string> = {};
