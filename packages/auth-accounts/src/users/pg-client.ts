@@ -1,5 +1,17 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type PgDriver from 'pg';
 import type { SqlClient } from './sql-client.js';
+
+/**
+ * node-postgres, loaded when a PostgreSQL store is opened: the default (embedded) start never
+ * needs it, and loading it is ~0.05 s of start-up (issue #15). CommonJS, so `require` keeps
+ * `openPostgresSql` synchronous.
+ */
+let driver: typeof PgDriver | undefined;
+function postgresDriver(): typeof PgDriver {
+  driver ??= createRequire(import.meta.url)('pg') as typeof PgDriver;
+  return driver;
+}
 
 export interface PostgresPoolOptions {
   /** Connections per API process. */
@@ -11,7 +23,7 @@ export interface PostgresPoolOptions {
 /** PostgreSQL through node-postgres' pool, with limits and timeouts so no request hangs. */
 export function openPostgresSql(databaseUrl: string, options: PostgresPoolOptions = {}): SqlClient {
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const pool = new pg.Pool({
+  const pool = new (postgresDriver().Pool)({
     connectionString: databaseUrl,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: timeoutMs,
