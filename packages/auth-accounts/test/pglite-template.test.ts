@@ -61,6 +61,24 @@ describe('the pre-initialised PGlite data directory', () => {
   );
 
   it(
+    'opens on disk and in memory with the smaller buffer pool, existing data included',
+    async () => {
+      const dataDir = join(root, 'buffers');
+      expect(seedFromTemplate(dataDir, template)).toBe(true);
+      for (const where of [dataDir, dataDir, ':memory:']) {
+        const db = await createPglite(where, templates);
+        try {
+          const shown = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+          expect(shown.rows).toEqual([{ shared_buffers: '16MB' }]);
+        } finally {
+          await db.close();
+        }
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'seeds an absent data directory, which then opens and serves users',
     async () => {
       const dataDir = join(root, 'absent', 'data');
