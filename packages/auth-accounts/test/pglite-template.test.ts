@@ -61,15 +61,17 @@ describe('the pre-initialised PGlite data directory', () => {
   );
 
   it(
-    'opens on disk and in memory with the smaller buffer pool, existing data included',
+    'opens on disk and in memory with the smaller buffer pool and WAL segments, existing data included',
     async () => {
       const dataDir = join(root, 'buffers');
       expect(seedFromTemplate(dataDir, template)).toBe(true);
       for (const where of [dataDir, dataDir, ':memory:']) {
         const db = await createPglite(where, templates);
         try {
-          const shown = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
-          expect(shown.rows).toEqual([{ shared_buffers: '16MB' }]);
+          const buffers = await db.query<{ shared_buffers: string }>('SHOW shared_buffers');
+          expect(buffers.rows).toEqual([{ shared_buffers: '16MB' }]);
+          const segments = await db.query<{ wal_segment_size: string }>('SHOW wal_segment_size');
+          expect(segments.rows).toEqual([{ wal_segment_size: '1MB' }]);
         } finally {
           await db.close();
         }

@@ -33,6 +33,14 @@ export interface PgliteTemplate {
 
 export const PGLITE_TEMPLATE: PgliteTemplate = { dir: PGLITE_TEMPLATE_DIR, tar: PGLITE_TEMPLATE_TAR };
 
+/**
+ * `initdb`'s options beyond PGlite's own: 1 MB WAL segments instead of 16 MB. The template
+ * holds whole segments: 16 MB of its 39 MB before, 7 MB of 30 MB now; every first start
+ * copies the template and every `:memory:` database unpacks its tarball in JavaScript, in time
+ * proportional to its size. A users store writes little WAL: small segments cost it nothing.
+ */
+export const PGLITE_INITDB_PARAMS: readonly string[] = ['--wal-segsize=1'];
+
 /** Builds the template (replacing it): run by `build`, never at start-up. */
 export async function makePgliteTemplate(template: PgliteTemplate = PGLITE_TEMPLATE): Promise<void> {
   rmSync(template.dir, { recursive: true, force: true });
@@ -40,7 +48,7 @@ export async function makePgliteTemplate(template: PgliteTemplate = PGLITE_TEMPL
   const staging = `${template.dir}.staging`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  const db = await PGlite.create(staging);
+  const db = await PGlite.create(staging, { initDbStartParams: [...PGLITE_INITDB_PARAMS] });
   try {
     await db.query('SELECT 1');
     const tarball = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
