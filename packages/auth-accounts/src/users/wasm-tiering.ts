@@ -15,7 +15,8 @@ let deferred = false;
  * threads, while the app is still loading: on 2 cores that doubled the rest of start-up (issue
  * #15). The baseline code it keeps reads users as fast (~165 µs per look-up either way) and
  * inserts ~10 % slower, on this machine; functions that stay hot are still recompiled later.
- * V8 reads the budget when a module is instantiated, so this must run before `PGlite.create`.
+ * It is process-wide and must run before `PGlite.create` compiles Postgres (measured so; V8's
+ * flags are meant to be set before the code they govern is compiled).
  */
 export function deferWasmTierUp(): void {
   if (deferred) return;
