@@ -6,9 +6,10 @@
 // Each phase is a difference of wall-clock timestamps: the lines start.sh prints as it moves on
 // (read as they arrive), and the `authbench:*` performance marks the API makes (written to a
 // file by the startup-marks.mjs preload). Wall time on a shared 2-core machine: indicative, so
-// the report is the median with its min–max over the runs, per phase.
+// the report is the median with its min–max over the runs, per phase, after what the kernel
+// costs at the start and the end (the benchmark's probe, when the benchmarks package is built).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -183,6 +184,22 @@ async function measure(kind, dataDir, index) {
   return events;
 }
 
+const KERNEL_PROBE = join(HERE, '..', 'dist', 'lib', 'kernel-costs.js');
+
+/**
+ * What a system call and a page fault cost now, by the benchmark's own probe (a fresh process):
+ * on this VM they moved start-up by ~20 % from one day to the next, so a reading says them.
+ */
+async function kernelCosts() {
+  if (!existsSync(KERNEL_PROBE)) return 'not measured (build the benchmarks package for the probe)';
+  const { probeKernelCostsInChild } = await import(pathToFileURL(KERNEL_PROBE).href);
+  const { syscallNs, pageFaultUs } = await probeKernelCostsInChild();
+  const fault =
+    pageFaultUs === null ? 'a page fault not measured' : `a page fault ${pageFaultUs.toFixed(1)} µs`;
+  return `a system call ${(syscallNs / 1000).toFixed(2)} µs, ${fault}`;
+}
+
+const kernelAtStart = await kernelCosts();
 // Interleaved, fresh then kept, so that a burst of load from the machine's other users hits both.
 const kinds = options.data === 'both' ? ['fresh', 'kept'] : [options.data];
 const results = { fresh: [], kept: [] };
@@ -203,5 +220,9 @@ try {
 } finally {
   if (keptDir !== undefined) rmSync(keptDir, { recursive: true, force: true });
 }
+const kernelAtEnd = await kernelCosts();
+console.log(
+  `\nmachine: ${kernelAtStart} at the start; ${kernelAtEnd} at the end (compare readings only when these are alike)`,
+);
 if (results.fresh.length > 0) report('first start (empty DATA_DIR)', results.fresh);
 if (results.kept.length > 0) report('later start (DATA_DIR kept)', results.kept);
