@@ -188,7 +188,8 @@ const KERNEL_PROBE = join(HERE, '..', 'dist', 'lib', 'kernel-costs.js');
 
 /**
  * What a system call and a page fault cost now, by the benchmark's own probe (a fresh process):
- * on this VM they moved start-up by ~20 % from one day to the next, so a reading says them.
+ * on this VM, a day when they were slow made the same start-ups 30–40 % slower, so a reading
+ * says them.
  */
 async function kernelCosts() {
   if (!existsSync(KERNEL_PROBE)) return 'not measured (build the benchmarks package for the probe)';
