@@ -184,20 +184,21 @@ async function measure(kind, dataDir, index) {
   return events;
 }
 
-const KERNEL_PROBE = join(HERE, '..', 'dist', 'lib', 'kernel-costs.js');
+const BUILT_LIB = join(HERE, '..', 'dist', 'lib');
 
 /**
- * What a system call and a page fault cost now, by the benchmark's own probe (a fresh process):
- * on this VM, a day when they were slow made the same start-ups 30–40 % slower, so a reading
- * says them.
+ * What a system call and a page fault cost now, by the benchmark's own probe (a fresh process),
+ * in the report's own words: on this VM, a day when they were slow made the same start-ups
+ * 30–40 % slower, so a reading says them.
  */
 async function kernelCosts() {
-  if (!existsSync(KERNEL_PROBE)) return 'not measured (build the benchmarks package for the probe)';
-  const { probeKernelCostsInChild } = await import(pathToFileURL(KERNEL_PROBE).href);
-  const { syscallNs, pageFaultUs } = await probeKernelCostsInChild();
-  const fault =
-    pageFaultUs === null ? 'a page fault not measured' : `a page fault ${pageFaultUs.toFixed(1)} µs`;
-  return `a system call ${(syscallNs / 1000).toFixed(2)} µs, ${fault}`;
+  const probe = join(BUILT_LIB, 'kernel-costs.js');
+  const reading = join(BUILT_LIB, 'reading.js');
+  if (!existsSync(probe) || !existsSync(reading))
+    return 'not measured (build the benchmarks package for the probe)';
+  const { probeKernelCostsInChild } = await import(pathToFileURL(probe).href);
+  const { kernelCosts: describeKernelCosts } = await import(pathToFileURL(reading).href);
+  return describeKernelCosts(probeKernelCostsInChild());
 }
 
 const kernelAtStart = await kernelCosts();

@@ -82,16 +82,14 @@ export async function createPglite(
   template: PgliteTemplate = PGLITE_TEMPLATE,
 ): Promise<PGlite> {
   deferWasmTierUp();
+  const startParams = [...PGLITE_START_PARAMS];
   if (dataDir !== ':memory:') {
     seedFromTemplate(dataDir, template.dir);
     mkdirSync(dataDir, { recursive: true });
-    return PGlite.create(dataDir, { startParams: [...PGLITE_START_PARAMS] });
+    return PGlite.create(dataDir, { startParams });
   }
-  if (!existsSync(template.tar)) return PGlite.create({ startParams: [...PGLITE_START_PARAMS] });
-  return PGlite.create({
-    loadDataDir: new Blob([readFileSync(template.tar)]),
-    startParams: [...PGLITE_START_PARAMS],
-  });
+  if (!existsSync(template.tar)) return PGlite.create({ startParams });
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(template.tar)]), startParams });
 }
 
 function isEmptyOrAbsent(dir: string): boolean {

@@ -6,8 +6,6 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const PGLITE_TIERING_BUDGET = 1_000_000_000;
 
-let deferred = false;
-
 /**
  * Defers V8's optimising recompilation of WebAssembly in this process, before PGlite compiles
  * Postgres. Opening the store runs much of Postgres once, so at V8's default budget hundreds of
@@ -19,7 +17,6 @@ let deferred = false;
  * flags are meant to be set before the code they govern is compiled).
  */
 export function deferWasmTierUp(): void {
-  if (deferred) return;
+  // Setting it again is harmless, and cheaper than the Postgres start that follows.
   setFlagsFromString(`--wasm-tiering-budget=${PGLITE_TIERING_BUDGET}`);
-  deferred = true;
 }
