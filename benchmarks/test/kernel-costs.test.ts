@@ -29,8 +29,9 @@ describe('probeKernelCosts', () => {
       collectGarbage();
     }
     const { pageFaultUs } = probeKernelCosts();
-    // No page fault costs under 0.1 µs: zeroing 4 KiB alone takes about that.
-    if (pageFaultUs !== null) expect(pageFaultUs).toBeGreaterThan(0.1);
+    // No page fault costs under 0.1 µs: zeroing 4 KiB alone takes about that. `null` (no
+    // fresh pages found) is the honest answer; a figure from pages that never faulted is not.
+    expect(pageFaultUs === null || pageFaultUs > 0.1).toBe(true);
   });
 
   it('times a system call as a positive number of nanoseconds', () => {
